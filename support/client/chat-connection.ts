@@ -1,0 +1,199 @@
+import type { IncomingMessage } from 'node:http';
+import WebSocket from 'ws';
+import type { HandshakeCredentials } from '../auth/credentials';
+import { frameType, parseServerFrame, type ReceivedFrame, type SentFrame } from '../domain/frames';
+import { ConditionWaiters } from './wait';
+import { connectionLedger } from './connection-ledger';
+
+export interface CloseRecord {
+  readonly code: number;
+  readonly reason: string;
+  readonly at: number;
+}
+
+/** The server answered the upgrade request with something other than 101. */
+export class HandshakeRefusedError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+    readonly contentType: string | undefined,
+  ) {
+    super(`handshake refused with HTTP ${status}: ${body.slice(0, 300)}`);
+  }
+}
+
+export interface ConnectOptions {
+  /** Who and which tab, for transcripts: "Alice/tab-1". */
+  readonly label: string;
+  readonly url: string;
+  readonly credentials: HandshakeCredentials;
+  readonly timeoutMs: number;
+}
+
+/**
+ * A real WebSocket client that records every frame with its receive time,
+ * waits on conditions with deadlines, and keeps the close code and reason.
+ */
+export class ChatConnection {
+  readonly received: ReceivedFrame[] = [];
+  readonly sent: SentFrame[] = [];
+  readonly errors: string[] = [];
+  private closeRecord: CloseRecord | undefined;
+  private readonly waiters = new ConditionWaiters();
+  private readonly closed: Promise<CloseRecord>;
+
+  private constructor(
+    readonly label: string,
+    private readonly socket: WebSocket,
+    readonly connectStartedAt: number,
+    readonly openedAt: number,
+  ) {
+    this.closed = new Promise((resolve) => {
+      socket.on('close', (code, reason) => {
+        this.closeRecord = { code, reason: reason.toString('utf8'), at: performance.now() };
+        connectionLedger.recordClose(code);
+        this.waiters.notify();
+        resolve(this.closeRecord);
+      });
+    });
+    socket.on('message', (data, isBinary) => this.record(data, isBinary));
+    socket.on('error', (error) => {
+      this.errors.push(error.message);
+      this.waiters.notify();
+    });
+  }
+
+  /** Opens the socket; resolves once upgraded (101), rejects if refused or unreachable. */
+  static connect(options: ConnectOptions): Promise<ChatConnection> {
+    const startedAt = performance.now();
+    connectionLedger.recordAttempt();
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(`${options.url}${options.credentials.query}`, options.credentials.protocols, {
+        headers: options.credentials.headers,
+        handshakeTimeout: options.timeoutMs,
+      });
+      // Frames can arrive in the same tick as 'open'; buffer until the connection object exists.
+      const early: Array<[WebSocket.RawData, boolean]> = [];
+      const keepEarly = (data: WebSocket.RawData, isBinary: boolean): void => void early.push([data, isBinary]);
+      socket.on('message', keepEarly);
+      socket.once('unexpected-response', (request, response) => {
+        readBody(response).then(
+          (body) => {
+            connectionLedger.recordRefusal(response.statusCode ?? 0);
+            reject(new HandshakeRefusedError(response.statusCode ?? 0, body, response.headers['content-type']));
+            request.destroy();
+          },
+          (error: unknown) => reject(error instanceof Error ? error : new Error(String(error))),
+        );
+      });
+      socket.once('error', (error) => {
+        if (socket.readyState === WebSocket.CONNECTING || socket.readyState === WebSocket.CLOSED) {
+          connectionLedger.recordFailure();
+          reject(new Error(`${options.label} could not open a WebSocket to ${options.url}: ${error.message}`));
+        }
+      });
+      socket.once('open', () => {
+        socket.off('message', keepEarly);
+        connectionLedger.recordUpgrade();
+        const connection = new ChatConnection(options.label, socket, startedAt, performance.now());
+        for (const [data, isBinary] of early) connection.record(data, isBinary);
+        resolve(connection);
+      });
+    });
+  }
+
+  /** The subprotocol the server selected ('' when none). */
+  get protocol(): string {
+    return this.socket.protocol;
+  }
+
+  get isOpen(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
+  get closeEvent(): CloseRecord | undefined {
+    return this.closeRecord;
+  }
+
+  send(type: string, data: Record<string, unknown>): SentFrame {
+    return this.sendText(JSON.stringify({ type, data }), type);
+  }
+
+  /** Sends any text, well-formed or not. */
+  sendText(text: string, type = '(raw text)'): SentFrame {
+    const frame: SentFrame = { sentAt: performance.now(), text, type };
+    this.sent.push(frame);
+    this.socket.send(text);
+    return frame;
+  }
+
+  sendBinary(bytes: Buffer): SentFrame {
+    const frame: SentFrame = { sentAt: performance.now(), text: `<binary, ${bytes.length} bytes>`, type: '(binary)' };
+    this.sent.push(frame);
+    this.socket.send(bytes, { binary: true });
+    return frame;
+  }
+
+  /** Waits until `probe` finds something in the frames received so far. */
+  waitFor<T>(what: string, timeoutMs: number, probe: (frames: readonly ReceivedFrame[]) => T | undefined): Promise<T> {
+    return this.waiters.waitFor(
+      `${this.label}: ${what}`,
+      timeoutMs,
+      () => probe(this.received),
+      () => (this.closeRecord === undefined ? undefined : `the connection closed (${describeClose(this.closeRecord)})`),
+      () => this.describeState(),
+    );
+  }
+
+  /** The first frame of `type` at or after position `from`. */
+  waitForType(type: string, timeoutMs: number, from = 0): Promise<ReceivedFrame> {
+    return this.waitFor(`waiting for ${type}`, timeoutMs, (frames) => frames.slice(from).find((frame) => frameType(frame) === type));
+  }
+
+  /** Waits for the server to close the connection. */
+  waitForClose(what: string, timeoutMs: number): Promise<CloseRecord> {
+    return this.waiters.waitFor(
+      `${this.label}: ${what}`,
+      timeoutMs,
+      () => this.closeRecord,
+      () => undefined,
+      () => this.describeState(),
+    );
+  }
+
+  /** Closes normally and waits for the server's close frame; tears the socket down if none comes. */
+  async close(timeoutMs = 2_000): Promise<CloseRecord> {
+    if (this.closeRecord !== undefined) return this.closeRecord;
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.close(1000, 'scenario finished');
+    const timer = setTimeout(() => this.socket.terminate(), timeoutMs);
+    const record = await this.closed;
+    clearTimeout(timer);
+    return record;
+  }
+
+  private record(data: WebSocket.RawData, isBinary: boolean): void {
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    const text = isBinary ? `<binary, ${bytes.length} bytes>` : bytes.toString('utf8');
+    this.received.push({ index: this.received.length, receivedAt: performance.now(), text, frame: isBinary ? undefined : parseServerFrame(text) });
+    this.waiters.notify();
+  }
+
+  private describeState(): string {
+    const types = this.received.slice(-12).map((frame) => frameType(frame) ?? '(unparsable)');
+    const close = this.closeRecord === undefined ? 'still open' : `closed ${describeClose(this.closeRecord)}`;
+    return `Received ${this.received.length} frame(s)${types.length > 0 ? `, last: ${types.join(', ')}` : ''}; connection ${close}.`;
+  }
+}
+
+export function describeClose(record: CloseRecord): string {
+  return `code ${record.code}${record.reason === '' ? '' : ` "${record.reason}"`}`;
+}
+
+function readBody(response: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    response.on('error', reject);
+  });
+}

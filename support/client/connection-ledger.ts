@@ -1,0 +1,37 @@
+/**
+ * Counts every connection the suite opens, in any scenario: the success
+ * metrics of the whole run (chat sessions established, 1011s, abnormal closes).
+ */
+export class ConnectionLedger {
+  attempts = 0;
+  upgraded = 0;
+  refused = new Map<number, number>();
+  failed = 0;
+  closes = new Map<number, number>();
+
+  recordAttempt(): void {
+    this.attempts += 1;
+  }
+
+  recordUpgrade(): void {
+    this.upgraded += 1;
+  }
+
+  recordRefusal(status: number): void {
+    this.refused.set(status, (this.refused.get(status) ?? 0) + 1);
+  }
+
+  recordFailure(): void {
+    this.failed += 1;
+  }
+
+  recordClose(code: number): void {
+    this.closes.set(code, (this.closes.get(code) ?? 0) + 1);
+  }
+
+  closedWith(code: number): number {
+    return this.closes.get(code) ?? 0;
+  }
+}
+
+export const connectionLedger = new ConnectionLedger();

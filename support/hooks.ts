@@ -1,0 +1,22 @@
+import { After, AfterAll, Before, setDefaultTimeout, setWorldConstructor } from '@cucumber/cucumber';
+import { GoldenPathWorld } from './world';
+import { releaseSuiteEnvironment } from './target/suite-environment';
+
+setWorldConstructor(GoldenPathWorld);
+// The longest a single step may take; each wait inside a step has its own,
+// shorter deadline from the environment profile.
+setDefaultTimeout(60_000);
+
+Before({ tags: 'not @unit', name: 'connect to the backend under test' }, async function (this: GoldenPathWorld) {
+  await this.prepare();
+});
+
+After({ name: 'attach the transcript and close everything the scenario opened' }, async function (this: GoldenPathWorld) {
+  const text = this.transcript();
+  if (text !== '') this.attach(`Transcript (times from the scenario's start)\n${text}`, 'text/plain');
+  await this.dispose();
+});
+
+AfterAll({ timeout: 30_000 }, async function () {
+  await releaseSuiteEnvironment();
+});

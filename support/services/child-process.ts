@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+
+/**
+ * A child process the suite owns: started in its own process group so the
+ * whole tree (a shell and what it runs) is signalled together, and killed on
+ * any exit of the suite, even an abnormal one.
+ */
+export class OwnedProcess {
+  private readonly stdoutTail: string[] = [];
+  private readonly stderrTail: string[] = [];
+  private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  private constructor(readonly label: string, private readonly child: ChildProcess) {
+    live.add(this);
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exitInfo = { code, signal };
+        live.delete(this);
+        resolve(this.exitInfo);
+      });
+    });
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => keepTail(this.stdoutTail, chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => keepTail(this.stderrTail, chunk));
+  }
+
+  static start(label: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd?: string): OwnedProcess {
+    const child = spawn(command, args, { env, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    return new OwnedProcess(label, child);
+  }
+
+  /** Runs a command line through `sh -c`, as a user would type it. */
+  static startShell(label: string, commandLine: string, env: NodeJS.ProcessEnv, cwd?: string): OwnedProcess {
+    return OwnedProcess.start(label, '/bin/sh', ['-c', `exec ${commandLine}`], env, cwd);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get hasExited(): boolean {
+    return this.exitInfo !== undefined;
+  }
+
+  get exitCode(): number | null | undefined {
+    return this.exitInfo?.code;
+  }
+
+  stdout(): string {
+    return this.stdoutTail.join('');
+  }
+
+  stderr(): string {
+    return this.stderrTail.join('');
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    if (this.hasExited || this.child.pid === undefined) return;
+    signalGroup(this.child.pid, signal);
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+  async stop(graceMs: number): Promise<void> {
+    if (this.hasExited) return;
+    this.signal('SIGTERM');
+    const timer = setTimeout(() => this.signal('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+const TAIL_LIMIT = 64 * 1024;
+
+function keepTail(parts: string[], chunk: string): void {
+  parts.push(chunk);
+  let size = parts.reduce((sum, part) => sum + part.length, 0);
+  while (size > TAIL_LIMIT && parts.length > 1) size -= parts.shift()?.length ?? 0;
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch (error) {
+    // ESRCH: the group is already gone, which is what we wanted.
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+const live = new Set<OwnedProcess>();
+process.once('exit', () => {
+  for (const owned of live) owned.signal('SIGKILL');
+});

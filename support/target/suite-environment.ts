@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { TokenMinter } from '../auth/token-minter';
+import type { EnvironmentProfile } from '../config/environment-profile';
+import { startPostgres, type PostgresService } from '../services/postgres-service';
+import { startRedis, type RedisService } from '../services/redis-service';
+import { LaunchedBackend } from './launched-backend';
+import { ReadyTokenIdentity, SigningIdentities } from './identities';
+import type { SystemUnderTest } from './system-under-test';
+import { readTargetConfig, type LaunchedTargetConfig, type RemoteTargetConfig } from './target-config';
+
+/**
+ * Everything one cucumber process (or parallel worker) shares across
+ * scenarios: the backend and, when the suite launched it, its PostgreSQL and
+ * Redis. Provisioned on first use, released in AfterAll.
+ */
+export interface SuiteEnvironment {
+  readonly sut: SystemUnderTest;
+  readonly setupMs: number;
+  release(): Promise<void>;
+}
+
+let provisioning: Promise<SuiteEnvironment> | undefined;
+
+export function suiteEnvironment(profile: EnvironmentProfile): Promise<SuiteEnvironment> {
+  provisioning ??= provision(profile);
+  return provisioning;
+}
+
+/** Releases whatever was provisioned; a failed provisioning has already cleaned up after itself. */
+export async function releaseSuiteEnvironment(): Promise<void> {
+  if (provisioning === undefined) return;
+  const pending = provisioning;
+  provisioning = undefined;
+  const environment = await pending.catch((error: unknown) => {
+    process.stderr.write(`golden-path: nothing to release, provisioning had failed: ${String(error)}\n`);
+    return undefined;
+  });
+  await environment?.release();
+}
+
+function provision(profile: EnvironmentProfile): Promise<SuiteEnvironment> {
+  const config = readTargetConfig();
+  return config.mode === 'remote' ? Promise.resolve(remoteEnvironment(config)) : launchedEnvironment(config, profile);
+}
+
+function remoteEnvironment(config: RemoteTargetConfig): SuiteEnvironment {
+  const base = new URL(config.url);
+  const wsUrl = new URL('/ws', base);
+  wsUrl.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
+  const identities =
+    config.tokens.kind === 'secret'
+      ? new SigningIdentities(TokenMinter.withSecret(config.tokens.secret, config.tokens.issuer, config.tokens.audience))
+      : new ReadyTokenIdentity(config.tokens.token);
+  return {
+    sut: { httpUrl: base.origin, wsUrl: wsUrl.toString(), description: `the deployment at ${base.origin}`, controlled: false, identities },
+    setupMs: 0,
+    release: () => Promise.resolve(),
+  };
+}
+
+/** The signing settings the suite gives every backend it launches. */
+export interface LaunchSettings {
+  readonly config: LaunchedTargetConfig;
+  readonly postgres: PostgresService;
+  readonly redis: RedisService;
+  readonly jwtSecret: string;
+  readonly issuer: string;
+  readonly audience: string;
+}
+
+export function backendEnvironment(settings: LaunchSettings, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    DATABASE_URL: settings.postgres.url,
+    REDIS_URL: settings.redis.url,
+    REDIS_KEY_PREFIX: settings.redis.keyPrefix,
+    JWT_SECRET: settings.jwtSecret,
+    JWT_ISSUER: settings.issuer,
+    JWT_AUDIENCE: settings.audience,
+    AGENT_STEP_DELAY_MS: '0',
+    ...extra,
+  };
+}
+
+async function launchedEnvironment(config: LaunchedTargetConfig, profile: EnvironmentProfile): Promise<SuiteEnvironment> {
+  const started = performance.now();
+  const [postgres, redis] = await startBoth(config);
+  const settings: LaunchSettings = {
+    config,
+    postgres,
+    redis,
+    jwtSecret: randomBytes(32).toString('base64url'),
+    issuer: 'golden-path-suite',
+    audience: 'golden-path-chat',
+  };
+  const releaseServices = async (): Promise<void> => {
+    await Promise.all([postgres.dispose(), redis.dispose()]);
+  };
+  let backend: LaunchedBackend;
+  try {
+    backend = await LaunchedBackend.start({
+      label: 'backend',
+      command: config.command,
+      commandLabel: config.commandLabel,
+      cwd: config.cwd,
+      environment: backendEnvironment(settings, { INSTANCE_ID: `suite-${process.pid}` }),
+      startTimeoutMs: profile.backendStartTimeoutMs,
+    });
+  } catch (error) {
+    await releaseServices();
+    throw error;
+  }
+  const setupMs = performance.now() - started;
+  process.stderr.write(
+    `golden-path: ${config.commandLabel} ready at ${backend.httpUrl} with ${postgres.description} and ${redis.description} ` +
+      `in ${(setupMs / 1000).toFixed(2)} s\n`,
+  );
+  launchSettings = settings;
+  return {
+    sut: {
+      httpUrl: backend.httpUrl,
+      wsUrl: backend.wsUrl,
+      description: `${config.commandLabel} on ${backend.httpUrl}`,
+      controlled: true,
+      identities: new SigningIdentities(TokenMinter.withSecret(settings.jwtSecret, settings.issuer, settings.audience)),
+    },
+    setupMs,
+    release: async () => {
+      launchSettings = undefined;
+      await backend.stop(profile.shutdownGraceMs);
+      await releaseServices();
+    },
+  };
+}
+
+let launchSettings: LaunchSettings | undefined;
+
+/** For scenarios that launch backends of their own (controlled targets only). */
+export function currentLaunchSettings(): LaunchSettings | undefined {
+  return launchSettings;
+}
+
+async function startBoth(config: LaunchedTargetConfig): Promise<[PostgresService, RedisService]> {
+  const [postgres, redis] = await Promise.allSettled([startPostgres(config.databaseUrl), startRedis(config.redisUrl)]);
+  if (postgres.status === 'fulfilled' && redis.status === 'fulfilled') return [postgres.value, redis.value];
+  await Promise.all([
+    postgres.status === 'fulfilled' ? postgres.value.dispose() : undefined,
+    redis.status === 'fulfilled' ? redis.value.dispose() : undefined,
+  ]);
+  const failure: unknown = postgres.status === 'rejected' ? postgres.reason : (redis as PromiseRejectedResult).reason;
+  throw failure instanceof Error ? failure : new Error(String(failure));
+}

@@ -1,0 +1,61 @@
+import { World, type IWorldOptions } from '@cucumber/cucumber';
+import { ChatUser } from './actors/chat-user';
+import type { Permission } from './auth/token-minter';
+import { environmentProfile, type EnvironmentProfile } from './config/environment-profile';
+import { transcript } from './report/transcript';
+import { suiteEnvironment } from './target/suite-environment';
+import type { SystemUnderTest } from './target/system-under-test';
+
+export interface GoldenPathParameters {
+  readonly environment?: 'local' | 'staging';
+}
+
+/**
+ * One scenario's world: the people in it, what they saw, and everything the
+ * scenario opened, which it closes in `dispose`.
+ */
+export class GoldenPathWorld extends World<GoldenPathParameters> {
+  readonly profile: EnvironmentProfile;
+  readonly startedAt = performance.now();
+  private readonly cast = new Map<string, ChatUser>();
+  private target: SystemUnderTest | undefined;
+
+  constructor(options: IWorldOptions<GoldenPathParameters>) {
+    super(options);
+    this.profile = environmentProfile(options.parameters.environment);
+  }
+
+  /** Connects the world to the backend under test (launching it on first use). */
+  async prepare(): Promise<void> {
+    this.target = (await suiteEnvironment(this.profile)).sut;
+  }
+
+  get sut(): SystemUnderTest {
+    if (this.target === undefined) throw new Error('this scenario has no backend: it is tagged @unit, or the Before hook did not run');
+    return this.target;
+  }
+
+  signIn(name: string, permissions: readonly Permission[] = ['read', 'write']): ChatUser {
+    const user = new ChatUser(name, this.sut.identities.userIdFor(name), permissions, this.sut, this.profile);
+    this.cast.set(name, user);
+    return user;
+  }
+
+  user(name: string): ChatUser {
+    const user = this.cast.get(name);
+    if (user === undefined) throw new Error(`${name} has not signed in in this scenario: add "Given ${name} is signed in"`);
+    return user;
+  }
+
+  get users(): ChatUser[] {
+    return [...this.cast.values()];
+  }
+
+  transcript(): string {
+    return transcript(this.users.flatMap((user) => user.connections), this.startedAt);
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.users.map((user) => user.closeAll()));
+  }
+}
