@@ -1,6 +1,7 @@
 import { After, AfterAll, Before, setDefaultTimeout, setWorldConstructor } from '@cucumber/cucumber';
 import { GoldenPathWorld } from './world';
 import { releaseSuiteEnvironment } from './target/suite-environment';
+import { expectFramesHonourContract } from './expectations/contract-expectations';
 
 setWorldConstructor(GoldenPathWorld);
 // The longest a single step may take; each wait inside a step has its own,
@@ -11,10 +12,14 @@ Before({ tags: 'not @unit', name: 'connect to the backend under test' }, async f
   await this.prepare();
 });
 
-After({ name: 'attach the transcript and close everything the scenario opened' }, async function (this: GoldenPathWorld) {
+After({ name: 'attach the transcript, check every frame against the contract, close everything' }, async function (this: GoldenPathWorld) {
   const text = this.transcript();
   if (text !== '') this.attach(`Transcript (times from the scenario's start)\n${text}`, 'text/plain');
-  await this.dispose();
+  try {
+    expectFramesHonourContract(this.users.flatMap((user) => user.connections));
+  } finally {
+    await this.dispose();
+  }
 });
 
 AfterAll({ timeout: 30_000 }, async function () {

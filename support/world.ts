@@ -4,6 +4,7 @@ import type { Permission } from './auth/token-minter';
 import { environmentProfile, type EnvironmentProfile } from './config/environment-profile';
 import { transcript } from './report/transcript';
 import { suiteEnvironment } from './target/suite-environment';
+import type { ExampleRun } from './scenario/event-rule-examples';
 import type { SystemUnderTest } from './target/system-under-test';
 
 export interface GoldenPathParameters {
@@ -19,6 +20,8 @@ export class GoldenPathWorld extends World<GoldenPathParameters> {
   readonly startedAt = performance.now();
   private readonly cast = new Map<string, ChatUser>();
   private target: SystemUnderTest | undefined;
+  /** The example event stream of a @unit rule scenario. */
+  example: ExampleRun | undefined;
 
   constructor(options: IWorldOptions<GoldenPathParameters>) {
     super(options);

@@ -116,19 +116,22 @@ export class ChatConnection {
   }
 
   send(type: string, data: Record<string, unknown>): SentFrame {
-    return this.sendText(JSON.stringify({ type, data }), type);
+    return this.transmit({ sentAt: performance.now(), text: JSON.stringify({ type, data }), type, raw: false });
   }
 
   /** Sends any text, well-formed or not. */
-  sendText(text: string, type = '(raw text)'): SentFrame {
-    const frame: SentFrame = { sentAt: performance.now(), text, type };
+  sendText(text: string): SentFrame {
+    return this.transmit({ sentAt: performance.now(), text, type: '(raw text)', raw: true });
+  }
+
+  private transmit(frame: SentFrame): SentFrame {
     this.sent.push(frame);
-    this.socket.send(text);
+    this.socket.send(frame.text);
     return frame;
   }
 
   sendBinary(bytes: Buffer): SentFrame {
-    const frame: SentFrame = { sentAt: performance.now(), text: `<binary, ${bytes.length} bytes>`, type: '(binary)' };
+    const frame: SentFrame = { sentAt: performance.now(), text: `<binary, ${bytes.length} bytes>`, type: '(binary)', raw: true };
     this.sent.push(frame);
     this.socket.send(bytes, { binary: true });
     return frame;

@@ -32,6 +32,8 @@ export interface SentFrame {
   readonly sentAt: number;
   readonly text: string;
   readonly type: string;
+  /** Sent on purpose as-is (possibly malformed), not built by the suite's client. */
+  readonly raw: boolean;
 }
 
 export function isRunEventType(type: unknown): type is RunEventType {

@@ -1,0 +1,78 @@
+import type { ObservedEvent } from './run-events';
+
+/**
+ * A plain-words notation for example event streams, so the rules can be
+ * written down as living documentation that product and QA can read:
+ *
+ *   "started, thinking, tool A starts, tool A ends, answer"
+ *
+ * Words: `started`, `thinking`, `blank thought`, `tool X starts`,
+ * `tool X ends`, `tool X fails`, `answer`, `answer without recommendations`,
+ * `answer without summary`, `failure`, `unexplained failure`, and
+ * `notice` (a frame type the protocol does not define — to be ignored).
+ * A suffix changes one event: `(seq N)`, `(other run)`, `(other thread)`,
+ * `(other user)`.
+ */
+export const EXAMPLE_RUN = { runId: 'run-under-review', threadId: 'thread-of-alice', userId: 'alice' } as const;
+
+interface Token {
+  readonly type: string;
+  readonly data: Record<string, unknown>;
+}
+
+const answer = { status: 'success', duration_ms: 12, result: { summary: 'Cache the repeated system prompt.', recommendations: [{ title: 'Enable prompt caching' }] } };
+
+function token(word: string): Token | undefined {
+  const tool = /^tool (\w+) (starts|ends|fails)$/.exec(word);
+  if (tool !== null) {
+    const [, name, what] = tool as unknown as [string, string, string];
+    const call = { tool_call_id: `call-${name}`, tool_name: `tool_${name}` };
+    if (what === 'starts') return { type: 'tool_executing', data: { ...call, args: {} } };
+    return { type: 'tool_completed', data: { ...call, status: what === 'ends' ? 'success' : 'error', duration_ms: 3, ...(what === 'ends' ? { result: {} } : {}) } };
+  }
+  switch (word) {
+    case 'started':
+      return { type: 'agent_started', data: { agent_name: 'advisor' } };
+    case 'thinking':
+      return { type: 'agent_thinking', data: { thought: 'Reading the figures', step: 1 } };
+    case 'blank thought':
+      return { type: 'agent_thinking', data: { thought: '', step: 1 } };
+    case 'answer':
+      return { type: 'agent_completed', data: answer };
+    case 'answer without recommendations':
+      return { type: 'agent_completed', data: { ...answer, result: { summary: 'Nothing to do.', recommendations: [] } } };
+    case 'answer without summary':
+      return { type: 'agent_completed', data: { ...answer, result: { summary: '', recommendations: [{ title: 'Enable prompt caching' }] } } };
+    case 'failure':
+      return { type: 'agent_completed', data: { status: 'error', duration_ms: 5, error: { code: 'TOOL_FAILED', message: 'the pricing tool failed', retryable: true } } };
+    case 'unexplained failure':
+      return { type: 'agent_completed', data: { status: 'error', duration_ms: 5 } };
+    case 'notice':
+      return { type: 'usage_notice', data: { note: 'a frame type this client does not know' } };
+    default:
+      return undefined;
+  }
+}
+
+/** The run events of a stream written in the notation (unknown frame types are dropped, as a client must). */
+export function parseEventStream(stream: string): ObservedEvent[] {
+  let seq = 0;
+  const events: ObservedEvent[] = [];
+  for (const raw of stream.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+    const modifier = /^(.*?)\s*\((seq (\d+)|other run|other thread|other user)\)$/.exec(raw);
+    const word = modifier?.[1] ?? raw;
+    const parsed = token(word);
+    if (parsed === undefined) throw new Error(`"${word}" is not a word of the event stream notation (see support/oracle/stream-notation.ts)`);
+    if (parsed.type === 'usage_notice') continue;
+    seq = modifier?.[3] === undefined ? seq + 1 : Number(modifier[3]);
+    events.push({
+      type: parsed.type,
+      seq,
+      runId: modifier?.[2] === 'other run' ? 'some-other-run' : EXAMPLE_RUN.runId,
+      threadId: modifier?.[2] === 'other thread' ? 'some-other-thread' : EXAMPLE_RUN.threadId,
+      userId: modifier?.[2] === 'other user' ? 'mallory' : EXAMPLE_RUN.userId,
+      data: parsed.data,
+    });
+  }
+  return events;
+}
