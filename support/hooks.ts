@@ -2,6 +2,7 @@ import { After, AfterAll, Before, setDefaultTimeout, setWorldConstructor } from 
 import { GoldenPathWorld } from './world';
 import { releaseSuiteEnvironment } from './target/suite-environment';
 import { expectFramesHonourContract } from './expectations/contract-expectations';
+import { expectHistoryExactlyOnce } from './expectations/history-expectations';
 
 setWorldConstructor(GoldenPathWorld);
 // The longest a single step may take; each wait inside a step has its own,
@@ -12,11 +13,13 @@ Before({ tags: 'not @unit', name: 'connect to the backend under test' }, async f
   await this.prepare();
 });
 
-After({ name: 'attach the transcript, check every frame against the contract, close everything' }, async function (this: GoldenPathWorld) {
+After({ name: 'transcript, frame contract, exactly-once history, then close everything' }, async function (this: GoldenPathWorld) {
   const text = this.transcript();
   if (text !== '') this.attach(`Transcript (times from the scenario's start)\n${text}`, 'text/plain');
   try {
     expectFramesHonourContract(this.users.flatMap((user) => user.connections));
+    // PROTOCOL §7 after every scenario that had messages accepted, not only where a step asks.
+    for (const user of this.users) await expectHistoryExactlyOnce(user, this.endpoint, this.profile);
   } finally {
     await this.dispose();
   }

@@ -3,9 +3,9 @@ import { ChatUser } from './actors/chat-user';
 import type { Permission } from './auth/token-minter';
 import { environmentProfile, type EnvironmentProfile } from './config/environment-profile';
 import { transcript } from './report/transcript';
-import { suiteEnvironment } from './target/suite-environment';
+import { pacedBackendFor, suiteEnvironment } from './target/suite-environment';
 import type { ExampleRun } from './scenario/event-rule-examples';
-import type { SystemUnderTest } from './target/system-under-test';
+import type { Endpoint, SystemUnderTest } from './target/system-under-test';
 
 export interface GoldenPathParameters {
   readonly environment?: 'local' | 'staging';
@@ -20,6 +20,7 @@ export class GoldenPathWorld extends World<GoldenPathParameters> {
   readonly startedAt = performance.now();
   private readonly cast = new Map<string, ChatUser>();
   private target: SystemUnderTest | undefined;
+  private switchedEndpoint: Endpoint | undefined;
   /** The example event stream of a @unit rule scenario. */
   example: ExampleRun | undefined;
 
@@ -38,8 +39,18 @@ export class GoldenPathWorld extends World<GoldenPathParameters> {
     return this.target;
   }
 
+  /** The backend instance this scenario's users talk to (the suite's, unless a step switched it). */
+  get endpoint(): Endpoint {
+    return this.switchedEndpoint ?? this.sut;
+  }
+
+  /** From now on, this scenario's users talk to the paced backend (slow agent steps). */
+  async usePacedBackend(): Promise<void> {
+    this.switchedEndpoint = await pacedBackendFor(this.profile);
+  }
+
   signIn(name: string, permissions: readonly Permission[] = ['read', 'write']): ChatUser {
-    const user = new ChatUser(name, this.sut.identities.userIdFor(name), permissions, this.sut, this.profile);
+    const user = new ChatUser(name, this.sut.identities.userIdFor(name), permissions, this.sut, this.profile, () => this.endpoint);
     this.cast.set(name, user);
     return user;
   }

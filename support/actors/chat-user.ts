@@ -4,7 +4,7 @@ import { ChatConnection } from '../client/chat-connection';
 import type { EnvironmentProfile } from '../config/environment-profile';
 import { frameData, frameType, type ReceivedFrame, type SentFrame } from '../domain/frames';
 import { asMessageId, asRunId, asThreadId, isUuid, newClientMessageId, type ClientMessageId, type MessageId, type RunId, type ThreadId, type UserId } from '../domain/ids';
-import type { SystemUnderTest } from '../target/system-under-test';
+import type { Endpoint, SystemUnderTest } from '../target/system-under-test';
 import { eventsOfRun, type ObservedEvent } from '../oracle/run-events';
 import type { ChatRequest } from './requests';
 
@@ -43,6 +43,8 @@ export interface WatchedRun {
 export class ChatUser {
   readonly connections: ChatConnection[] = [];
   readonly messages: SentMessage[] = [];
+  /** Resumes this user sent: on which tab, of which run, after which seq, from which frame on. */
+  readonly resumes: Array<{ connection: ChatConnection; runId: string; afterSeq: number; fromIndex: number }> = [];
   /** Runs this user watched to their end, in order. */
   readonly watchedRuns: WatchedRun[] = [];
   private tabCount = 0;
@@ -53,6 +55,8 @@ export class ChatUser {
     readonly permissions: readonly Permission[],
     private readonly sut: SystemUnderTest,
     private readonly profile: EnvironmentProfile,
+    /** Where this user's tabs connect: the scenario's backend, which a step may switch. */
+    private readonly endpoint: () => Endpoint,
   ) {}
 
   token(expiresInSeconds = 3_600): string {
@@ -64,7 +68,7 @@ export class ChatUser {
     this.tabCount += 1;
     const connection = await ChatConnection.connect({
       label: `${this.name}/tab-${this.tabCount}`,
-      url: this.sut.wsUrl,
+      url: this.endpoint().wsUrl,
       credentials: presentToken(this.token(), form),
       timeoutMs: this.profile.connectTimeoutMs,
     });
@@ -101,6 +105,11 @@ export class ChatUser {
     const message: SentMessage = { request, clientMessageId, connection, frame };
     this.messages.push(message);
     return message;
+  }
+
+  /** Sends the very same user_message again (same client_message_id), as an app retrying after a lost acknowledgement would. */
+  resend(message: SentMessage): void {
+    message.connection.sendText(message.frame.text);
   }
 
   /** Waits for message_accepted of `message` on the connection it was sent on. */

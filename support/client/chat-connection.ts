@@ -39,6 +39,7 @@ export class ChatConnection {
   readonly sent: SentFrame[] = [];
   readonly errors: string[] = [];
   private closeRecord: CloseRecord | undefined;
+  private droppedOnPurpose = false;
   private readonly waiters = new ConditionWaiters();
   private readonly closed: Promise<CloseRecord>;
 
@@ -51,7 +52,7 @@ export class ChatConnection {
     this.closed = new Promise((resolve) => {
       socket.on('close', (code, reason) => {
         this.closeRecord = { code, reason: reason.toString('utf8'), at: performance.now() };
-        connectionLedger.recordClose(code);
+        connectionLedger.recordClose(code, this.droppedOnPurpose);
         this.waiters.notify();
         resolve(this.closeRecord);
       });
@@ -162,6 +163,13 @@ export class ChatConnection {
       () => undefined,
       () => this.describeState(),
     );
+  }
+
+  /** Cuts the connection without a close handshake, as a lost network would. */
+  async drop(): Promise<CloseRecord> {
+    this.droppedOnPurpose = true;
+    this.socket.terminate();
+    return this.closed;
   }
 
   /** Closes normally and waits for the server's close frame; tears the socket down if none comes. */

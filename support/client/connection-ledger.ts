@@ -8,6 +8,8 @@ export class ConnectionLedger {
   refused = new Map<number, number>();
   failed = 0;
   closes = new Map<number, number>();
+  /** Connections the suite itself cut (a simulated network loss): not the backend's doing. */
+  droppedBySuite = 0;
 
   recordAttempt(): void {
     this.attempts += 1;
@@ -25,7 +27,11 @@ export class ConnectionLedger {
     this.failed += 1;
   }
 
-  recordClose(code: number): void {
+  recordClose(code: number, droppedBySuite: boolean): void {
+    if (droppedBySuite) {
+      this.droppedBySuite += 1;
+      return;
+    }
     this.closes.set(code, (this.closes.get(code) ?? 0) + 1);
   }
 

@@ -23,6 +23,8 @@ export interface EnvironmentProfile {
   readonly replyWithinMs: number;
   /** How long a backend gets to exit after SIGTERM before it is killed. */
   readonly shutdownGraceMs: number;
+  /** AGENT_STEP_DELAY_MS of the paced backend: runs slow enough to interrupt and watch. */
+  readonly pacedStepDelayMs: number;
 }
 
 const local: EnvironmentProfile = {
@@ -36,6 +38,7 @@ const local: EnvironmentProfile = {
   runCompletesWithinMs: 10_000,
   replyWithinMs: 2_000,
   shutdownGraceMs: 12_000,
+  pacedStepDelayMs: 150,
 };
 
 /** A deployment over a real network: handshakes may take far longer. */

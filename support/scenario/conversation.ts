@@ -1,7 +1,7 @@
 import type { GoldenPathWorld } from '../world';
 import type { ChatRequest } from '../actors/requests';
 import { expectAcceptedPromptly, expectActionableAnswer, expectRunFollowsEveryRule } from '../expectations/run-expectations';
-import { expectConversationInHistory } from '../expectations/history-expectations';
+import { expectHistoryExactlyOnce } from '../expectations/history-expectations';
 
 /**
  * What the steps do, one function per step, in domain terms. Step
@@ -38,6 +38,5 @@ export function receivedActionableAnswer(world: GoldenPathWorld, name: string): 
 }
 
 export async function conversationInHistory(world: GoldenPathWorld, name: string): Promise<void> {
-  const user = world.user(name);
-  await expectConversationInHistory(user, user.watchedRuns, world.sut, world.profile);
+  await expectHistoryExactlyOnce(world.user(name), world.endpoint, world.profile);
 }

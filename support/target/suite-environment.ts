@@ -115,6 +115,8 @@ async function launchedEnvironment(config: LaunchedTargetConfig, profile: Enviro
       `in ${(setupMs / 1000).toFixed(2)} s\n`,
   );
   launchSettings = settings;
+  const extras: LaunchedBackend[] = [];
+  extraBackends = extras;
   return {
     sut: {
       httpUrl: backend.httpUrl,
@@ -126,17 +128,42 @@ async function launchedEnvironment(config: LaunchedTargetConfig, profile: Enviro
     setupMs,
     release: async () => {
       launchSettings = undefined;
-      await backend.stop(profile.shutdownGraceMs);
+      pacedBackend = undefined;
+      await Promise.all([backend, ...extras].map((launched) => launched.stop(profile.shutdownGraceMs)));
       await releaseServices();
     },
   };
 }
 
 let launchSettings: LaunchSettings | undefined;
+let extraBackends: LaunchedBackend[] = [];
+let pacedBackend: Promise<LaunchedBackend> | undefined;
 
-/** For scenarios that launch backends of their own (controlled targets only). */
-export function currentLaunchSettings(): LaunchSettings | undefined {
-  return launchSettings;
+/**
+ * Another instance of the backend command on the same PostgreSQL, Redis and
+ * signing settings, kept until the suite ends. Needs a controlled target.
+ */
+export async function launchAnotherBackend(profile: EnvironmentProfile, label: string, extra: Record<string, string>): Promise<LaunchedBackend> {
+  const settings = launchSettings;
+  if (settings === undefined) {
+    throw new Error('this scenario needs to launch a backend of its own, which the suite cannot do against a remote deployment: it should be tagged @needs_control');
+  }
+  const backend = await LaunchedBackend.start({
+    label,
+    command: settings.config.command,
+    commandLabel: `${settings.config.commandLabel} (${label})`,
+    cwd: settings.config.cwd,
+    environment: backendEnvironment(settings, { INSTANCE_ID: `${label}-${process.pid}`, ...extra }),
+    startTimeoutMs: profile.backendStartTimeoutMs,
+  });
+  extraBackends.push(backend);
+  return backend;
+}
+
+/** One backend per worker whose agent takes `stepDelayMs` per step (AGENT_STEP_DELAY_MS), for runs long enough to interrupt. */
+export function pacedBackendFor(profile: EnvironmentProfile): Promise<LaunchedBackend> {
+  pacedBackend ??= launchAnotherBackend(profile, 'paced', { AGENT_STEP_DELAY_MS: String(profile.pacedStepDelayMs) });
+  return pacedBackend;
 }
 
 async function startBoth(config: LaunchedTargetConfig): Promise<[PostgresService, RedisService]> {

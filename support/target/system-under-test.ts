@@ -1,12 +1,16 @@
 import type { UserId } from '../domain/ids';
 import type { TokenMinter, UserTokenOptions } from '../auth/token-minter';
 
-/** What a scenario needs to know about the backend it talks to. */
-export interface SystemUnderTest {
+/** Where one backend instance answers. */
+export interface Endpoint {
   /** `http://host:port` — health and history endpoints. */
   readonly httpUrl: string;
   /** `ws://host:port/ws` */
   readonly wsUrl: string;
+}
+
+/** What a scenario needs to know about the backend it talks to. */
+export interface SystemUnderTest extends Endpoint {
   readonly description: string;
   /** True when the suite launched the backend and its dependencies itself. */
   readonly controlled: boolean;

@@ -1,0 +1,31 @@
+@agent_events
+Feature: A conversation — several runs, several tools, and a patient agent
+
+  Business Value Justification
+    Segment:        engaged users who dig into their spend over several questions
+    Business goal:  depth of use; follow-up questions are where upgrades happen
+    Value impact:   every answer in a conversation arrives with the same five
+                    live events, and the whole exchange is kept in order
+    Revenue at risk: a second question that hangs, or a history that loses
+                    or reorders answers, ends the session and the upsell
+
+  @e2e
+  Scenario: Alice asks a follow-up in the same conversation and both answers are kept in order
+    Given Alice is signed in
+    And Alice has the chat open
+    When Alice asks the agent to analyse her AI spend
+    And Alice watches the agent start, think, use its tools and complete
+    And Alice asks a follow-up question in the same conversation
+    Then Alice watches the agent start, think, use its tools and complete
+    And Alice receives actionable recommendations
+    And Alice finds the conversation in her history
+
+  @e2e @needs_control
+  Scenario: A slow agent keeps Alice informed at every step
+    Given the agent takes its time over each step
+    And Alice is signed in
+    And Alice has the chat open
+    When Alice asks the agent to analyse her AI spend
+    Then Alice's message is accepted promptly
+    And Alice watches the agent start, think, use its tools and complete
+    And Alice receives actionable recommendations

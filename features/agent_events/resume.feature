@@ -1,0 +1,42 @@
+@agent_events
+Feature: Resume — a run outlives its connection, and nothing is lost
+
+  Business Value Justification
+    Segment:        mobile and laptop users whose connection drops mid-answer
+    Business goal:  zero lost answers; the agent's work is paid for either way
+    Value impact:   runs belong to the server, not the socket: a user who
+                    reconnects picks up exactly where she left off
+    Revenue at risk: an answer lost to a network blip is wasted inference and
+                    a user who asks again, or gives up on the product
+
+  @mission_critical @e2e @needs_control
+  Scenario: Alice's connection drops mid-run and she misses nothing
+    Given the agent takes its time over each step
+    And Alice is signed in
+    And Alice has the chat open
+    When Alice asks the agent to analyse her AI spend
+    And Alice's connection drops while the agent is working
+    And Alice reconnects and resumes the run from the last event she saw
+    Then together Alice's connections saw every event of the run, through to its completion
+    And Alice's resumed stream continues in order, without gaps, to the run's end
+
+  @mission_critical @e2e @needs_control
+  Scenario: Another of Alice's tabs replays the run from the start
+    Given the agent takes its time over each step
+    And Alice is signed in
+    And Alice has the chat open
+    When Alice asks the agent to analyse her AI spend
+    And Alice opens another tab while the agent is working and resumes the run from the start
+    Then Alice's resumed stream continues in order, without gaps, to the run's end
+    And Alice watches the agent start, think, use its tools and complete
+
+  @mission_critical @e2e
+  Scenario: Bob cannot resume Alice's run, and learns nothing about it
+    Given Alice is signed in
+    And Alice has the chat open
+    And Bob is signed in
+    And Bob has the chat open
+    When Alice asks the agent to analyse her AI spend
+    And Bob tries to resume Alice's run
+    Then Bob is told the run was not found
+    And Bob receives none of Alice's events
