@@ -11,6 +11,7 @@ const phases: ReadonlyArray<{ name: string; command: string; args: string[] }> =
   { name: 'type check (tsc --noEmit)', command: 'npx', args: ['tsc', '--noEmit', '-p', 'tsconfig.json'] },
   { name: 'ESLint', command: 'npx', args: ['eslint', '.'] },
   { name: 'Gherkin lint', command: 'npx', args: ['gherkin-lint', 'features'] },
+  { name: 'suite support unit tests (fault proxy…)', command: 'npm', args: ['run', '--silent', 'test:support'] },
   { name: 'reference backend unit tests', command: 'npm', args: ['run', '--silent', 'test:backend'] },
   { name: 'the whole suite (cucumber-js)', command: 'npx', args: ['cucumber-js'] },
   { name: 'verify-suite (every planted fault is caught)', command: 'node', args: [...ts, 'scripts/verify-suite.ts'] },
