@@ -23,7 +23,7 @@ async function connect(port: number): Promise<Socket> {
   return socket;
 }
 
-function nextData(socket: Socket, timeoutMs: number): Promise<string | 'timeout' | 'closed'> {
+function nextData(socket: Socket, timeoutMs: number): Promise<string> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => finish('timeout'), timeoutMs);
     const onData = (chunk: Buffer): void => finish(chunk.toString());
@@ -51,7 +51,7 @@ async function withProxy(body: (proxy: FaultProxy) => Promise<void>): Promise<vo
   }
 }
 
-test('passes bytes both ways', () =>
+void test('passes bytes both ways', () =>
   withProxy(async (proxy) => {
     const socket = await connect(proxy.port);
     socket.write('hello');
@@ -59,7 +59,7 @@ test('passes bytes both ways', () =>
     socket.destroy();
   }));
 
-test('cut resets open connections and refuses new ones; restore lets them through again', () =>
+void test('cut resets open connections and refuses new ones; restore lets them through again', () =>
   withProxy(async (proxy) => {
     const socket = await connect(proxy.port);
     const closed = nextData(socket, 1_000);
@@ -78,7 +78,7 @@ test('cut resets open connections and refuses new ones; restore lets them throug
     again.destroy();
   }));
 
-test('blackhole accepts but never answers, and restore resets the held connections', () =>
+void test('blackhole accepts but never answers, and restore resets the held connections', () =>
   withProxy(async (proxy) => {
     proxy.blackhole();
     const socket = await connect(proxy.port);
@@ -89,7 +89,7 @@ test('blackhole accepts but never answers, and restore resets the held connectio
     assert.equal(await closed, 'closed');
   }));
 
-test('slow delays every chunk by the latency, keeping order', () =>
+void test('slow delays every chunk by the latency, keeping order', () =>
   withProxy(async (proxy) => {
     proxy.slow(150);
     const socket = await connect(proxy.port);
