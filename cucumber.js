@@ -11,6 +11,7 @@ const common = {
     `html:${reports}/cucumber.html`,
     `junit:${reports}/junit.xml`,
     `message:${reports}/messages.ndjson`,
+    `./support/report/success-metrics-formatter.cjs:${reports}/success-metrics.json`,
   ],
   formatOptions: { snippetInterface: 'async-await', junit: { suiteName: 'golden-path' } },
 };

@@ -5,6 +5,7 @@ import { environmentProfile, type EnvironmentProfile } from './config/environmen
 import { transcript } from './report/transcript';
 import { pacedBackendFor, suiteEnvironment } from './target/suite-environment';
 import type { ExampleRun } from './scenario/event-rule-examples';
+import { emptyMetrics, type SuccessMetrics } from './report/success-metrics';
 import type { Endpoint, SystemUnderTest } from './target/system-under-test';
 
 export interface GoldenPathParameters {
@@ -21,6 +22,8 @@ export class GoldenPathWorld extends World<GoldenPathParameters> {
   private readonly cast = new Map<string, ChatUser>();
   private target: SystemUnderTest | undefined;
   private switchedEndpoint: Endpoint | undefined;
+  /** The success metrics counted when the scenario began. */
+  metricsAtStart: SuccessMetrics = emptyMetrics();
   /** The example event stream of a @unit rule scenario. */
   example: ExampleRun | undefined;
 

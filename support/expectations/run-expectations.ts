@@ -4,6 +4,7 @@ import { reviewRun } from '../oracle/event-rules';
 import { strayEvents } from '../oracle/run-events';
 import { reviewTiming, type TimingFigures } from '../oracle/timing-rules';
 import { failIfAny } from './violation-error';
+import { outcomeCounters } from '../report/success-metrics';
 
 /** PROTOCOL §4/§5: message_accepted arrives, within the profile's limit. */
 export async function expectAcceptedPromptly(user: ChatUser, message: SentMessage, profile: EnvironmentProfile): Promise<void> {
@@ -41,10 +42,10 @@ export function expectRunFollowsEveryRule(user: ChatUser, run: WatchedRun, profi
     },
     profile,
   );
-  failIfAny(
-    `${user.name}'s run ${run.accepted.runId.slice(0, 8)} broke the event rules`,
-    [...ruleViolations, ...strays, ...timing.violations.map((violation) => `${violation.rule}: ${violation.message}`)],
-  );
+  const violations = [...ruleViolations, ...strays, ...timing.violations.map((violation) => `${violation.rule}: ${violation.message}`)];
+  if (violations.length === 0) outcomeCounters.runsComplete += 1;
+  else outcomeCounters.runsBroken += 1;
+  failIfAny(`${user.name}'s run ${run.accepted.runId.slice(0, 8)} broke the event rules`, violations);
   return timing.figures;
 }
 

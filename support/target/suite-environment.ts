@@ -139,30 +139,49 @@ let launchSettings: LaunchSettings | undefined;
 let extraBackends: LaunchedBackend[] = [];
 let pacedBackend: Promise<LaunchedBackend> | undefined;
 
-/**
- * Another instance of the backend command on the same PostgreSQL, Redis and
- * signing settings, kept until the suite ends. Needs a controlled target.
- */
-export async function launchAnotherBackend(profile: EnvironmentProfile, label: string, extra: Record<string, string>): Promise<LaunchedBackend> {
-  const settings = launchSettings;
-  if (settings === undefined) {
+/** The launch settings, or a clear refusal when the target is remote. */
+export function requireLaunchSettings(): LaunchSettings {
+  if (launchSettings === undefined) {
     throw new Error('this scenario needs to launch a backend of its own, which the suite cannot do against a remote deployment: it should be tagged @needs_control');
   }
-  const backend = await LaunchedBackend.start({
+  return launchSettings;
+}
+
+/**
+ * Starts another instance of the backend command with the suite's signing
+ * settings. `urls` replaces its dependencies' addresses (e.g. fault proxies).
+ * The caller owns it and stops it.
+ */
+export function launchBackend(
+  profile: EnvironmentProfile,
+  label: string,
+  extra: Record<string, string>,
+  urls: { postgres?: string; redis?: string } = {},
+): Promise<LaunchedBackend> {
+  const settings = requireLaunchSettings();
+  const environment = backendEnvironment(settings, { INSTANCE_ID: `${label}-${process.pid}`, ...extra });
+  if (urls.postgres !== undefined) environment.DATABASE_URL = urls.postgres;
+  if (urls.redis !== undefined) environment.REDIS_URL = urls.redis;
+  return LaunchedBackend.start({
     label,
     command: settings.config.command,
     commandLabel: `${settings.config.commandLabel} (${label})`,
     cwd: settings.config.cwd,
-    environment: backendEnvironment(settings, { INSTANCE_ID: `${label}-${process.pid}`, ...extra }),
+    environment,
     startTimeoutMs: profile.backendStartTimeoutMs,
   });
+}
+
+/** Like `launchBackend`, but kept until the suite ends. */
+async function launchSharedBackend(profile: EnvironmentProfile, label: string, extra: Record<string, string>): Promise<LaunchedBackend> {
+  const backend = await launchBackend(profile, label, extra);
   extraBackends.push(backend);
   return backend;
 }
 
 /** One backend per worker whose agent takes `stepDelayMs` per step (AGENT_STEP_DELAY_MS), for runs long enough to interrupt. */
 export function pacedBackendFor(profile: EnvironmentProfile): Promise<LaunchedBackend> {
-  pacedBackend ??= launchAnotherBackend(profile, 'paced', { AGENT_STEP_DELAY_MS: String(profile.pacedStepDelayMs) });
+  pacedBackend ??= launchSharedBackend(profile, 'paced', { AGENT_STEP_DELAY_MS: String(profile.pacedStepDelayMs) });
   return pacedBackend;
 }
 

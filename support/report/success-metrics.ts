@@ -1,0 +1,126 @@
+import { connectionLedger } from '../client/connection-ledger';
+
+/**
+ * The seed plan's success metrics, counted over everything a run of the suite
+ * does, in any scenario. Each scenario attaches what it added (a JSON
+ * attachment of MEDIA_TYPE); the success-metrics formatter adds them up
+ * across scenarios and parallel workers and prints the totals at the end.
+ */
+export const SUCCESS_METRICS_MEDIA_TYPE = 'application/x.golden-path.success-metrics+json';
+
+export interface SuccessMetrics {
+  /** WebSocket connections the suite tried to open. */
+  connectionsAttempted: number;
+  /** Upgraded to a WebSocket (101). */
+  connectionsEstablished: number;
+  /** Refused before the upgrade, by HTTP status. */
+  connectionsRefused: Record<string, number>;
+  /** Could not connect at all (network error, timeout). */
+  connectionsFailed: number;
+  /** Closed by the server with 1011: the seed's first critical issue. */
+  closed1011: number;
+  /** Closed without a close frame (1006), not by the suite's own doing. */
+  closedAbnormally: number;
+  /** Agent runs the oracle judged: all five events, all rules. */
+  runsComplete: number;
+  runsBroken: number;
+  /** Messages sent while a dependency was broken, by what the user got. */
+  faultMessagesCompleted: number;
+  faultMessagesExplicitError: number;
+  faultMessagesSilent: number;
+}
+
+export const emptyMetrics = (): SuccessMetrics => ({
+  connectionsAttempted: 0,
+  connectionsEstablished: 0,
+  connectionsRefused: {},
+  connectionsFailed: 0,
+  closed1011: 0,
+  closedAbnormally: 0,
+  runsComplete: 0,
+  runsBroken: 0,
+  faultMessagesCompleted: 0,
+  faultMessagesExplicitError: 0,
+  faultMessagesSilent: 0,
+});
+
+/** Counters that are not connection counts live here; connection counts live in the ledger. */
+export const outcomeCounters = { runsComplete: 0, runsBroken: 0, faultMessagesCompleted: 0, faultMessagesExplicitError: 0, faultMessagesSilent: 0 };
+
+/** Everything counted so far in this process. */
+export function currentMetrics(): SuccessMetrics {
+  const ledger = connectionLedger;
+  return {
+    connectionsAttempted: ledger.attempts,
+    connectionsEstablished: ledger.upgraded,
+    connectionsRefused: Object.fromEntries([...ledger.refused].map(([status, count]) => [String(status), count])),
+    connectionsFailed: ledger.failed,
+    closed1011: ledger.closedWith(1011),
+    closedAbnormally: ledger.closedWith(1006),
+    ...outcomeCounters,
+  };
+}
+
+/** What `after` added to `before`. */
+export function metricsDelta(before: SuccessMetrics, after: SuccessMetrics): SuccessMetrics {
+  const refused: Record<string, number> = {};
+  for (const [status, count] of Object.entries(after.connectionsRefused)) {
+    const added = count - (before.connectionsRefused[status] ?? 0);
+    if (added > 0) refused[status] = added;
+  }
+  return {
+    connectionsAttempted: after.connectionsAttempted - before.connectionsAttempted,
+    connectionsEstablished: after.connectionsEstablished - before.connectionsEstablished,
+    connectionsRefused: refused,
+    connectionsFailed: after.connectionsFailed - before.connectionsFailed,
+    closed1011: after.closed1011 - before.closed1011,
+    closedAbnormally: after.closedAbnormally - before.closedAbnormally,
+    runsComplete: after.runsComplete - before.runsComplete,
+    runsBroken: after.runsBroken - before.runsBroken,
+    faultMessagesCompleted: after.faultMessagesCompleted - before.faultMessagesCompleted,
+    faultMessagesExplicitError: after.faultMessagesExplicitError - before.faultMessagesExplicitError,
+    faultMessagesSilent: after.faultMessagesSilent - before.faultMessagesSilent,
+  };
+}
+
+export function addMetrics(total: SuccessMetrics, more: SuccessMetrics): SuccessMetrics {
+  const refused = { ...total.connectionsRefused };
+  for (const [status, count] of Object.entries(more.connectionsRefused)) refused[status] = (refused[status] ?? 0) + count;
+  return {
+    connectionsAttempted: total.connectionsAttempted + more.connectionsAttempted,
+    connectionsEstablished: total.connectionsEstablished + more.connectionsEstablished,
+    connectionsRefused: refused,
+    connectionsFailed: total.connectionsFailed + more.connectionsFailed,
+    closed1011: total.closed1011 + more.closed1011,
+    closedAbnormally: total.closedAbnormally + more.closedAbnormally,
+    runsComplete: total.runsComplete + more.runsComplete,
+    runsBroken: total.runsBroken + more.runsBroken,
+    faultMessagesCompleted: total.faultMessagesCompleted + more.faultMessagesCompleted,
+    faultMessagesExplicitError: total.faultMessagesExplicitError + more.faultMessagesExplicitError,
+    faultMessagesSilent: total.faultMessagesSilent + more.faultMessagesSilent,
+  };
+}
+
+const percent = (part: number, whole: number): string => (whole === 0 ? 'n/a (none)' : `${((100 * part) / whole).toFixed(2)}%`);
+
+/** The totals beside the seed plan's targets, as a small table. */
+export function metricsReport(metrics: SuccessMetrics): { text: string; met: boolean } {
+  const refused = Object.values(metrics.connectionsRefused).reduce((sum, count) => sum + count, 0);
+  const meant = metrics.connectionsAttempted - refused;
+  const runs = metrics.runsComplete + metrics.runsBroken;
+  const faultMessages = metrics.faultMessagesCompleted + metrics.faultMessagesExplicitError + metrics.faultMessagesSilent;
+  const rows: Array<[string, string, string, boolean]> = [
+    ['WebSocket 1011 closes', `${metrics.closed1011} of ${metrics.connectionsEstablished} connections (${percent(metrics.closed1011, metrics.connectionsEstablished)})`, '0%', metrics.closed1011 === 0],
+    ['abnormal closes (1006, no close frame)', `${metrics.closedAbnormally}`, '0', metrics.closedAbnormally === 0],
+    ['chat sessions established', `${metrics.connectionsEstablished} of ${meant} meant to connect (${percent(metrics.connectionsEstablished, meant)})`, '≥ 99%', meant === 0 || metrics.connectionsEstablished / meant >= 0.99],
+    ['agent runs with all five events, every rule', `${metrics.runsComplete} of ${runs} (${percent(metrics.runsComplete, runs)})`, '100%', metrics.runsBroken === 0],
+    ['messages during a fault answered (run or explicit error)', `${metrics.faultMessagesCompleted + metrics.faultMessagesExplicitError} of ${faultMessages} (${percent(faultMessages - metrics.faultMessagesSilent, faultMessages)}; ${metrics.faultMessagesSilent} silent)`, '100%', metrics.faultMessagesSilent === 0],
+  ];
+  const refusedLine = refused === 0 ? 'none' : Object.entries(metrics.connectionsRefused).map(([status, count]) => `${count} × HTTP ${status}`).join(', ');
+  const lines = [
+    'Success metrics of this run (targets from the golden-path test plan)',
+    ...rows.map(([name, value, target, ok]) => `  ${ok ? '✓' : '✗'} ${name.padEnd(58)} ${value.padEnd(44)} target ${target}`),
+    `    connections refused before the upgrade, as scenarios expected: ${refusedLine}; could not connect: ${metrics.connectionsFailed}`,
+  ];
+  return { text: lines.join('\n'), met: rows.every(([, , , ok]) => ok) };
+}
