@@ -5,7 +5,6 @@ const reports = process.env.GOLDEN_PATH_REPORT_DIR || 'reports';
 const common = {
   requireModule: ['ts-node/register/transpile-only'],
   require: ['support/**/*.ts', 'step-definitions/**/*.ts'],
-  paths: ['features/**/*.feature'],
   format: [
     'progress',
     `html:${reports}/cucumber.html`,

@@ -19,19 +19,26 @@ Before({ tags: 'not @unit', name: 'connect to the backend under test' }, async f
   await this.prepare();
 });
 
-After({ name: 'transcript, frame contract, exactly-once history, then close everything' }, async function (this: GoldenPathWorld) {
+After({ name: 'frame contract, exactly-once history, close everything, transcript and metrics' }, async function (this: GoldenPathWorld) {
+  // Checks that need the scenario's connections and backend still up run first;
+  // their failure is reported after everything is closed and accounted for.
+  let failure: unknown;
+  try {
+    expectFramesHonourContract(this.users.flatMap((user) => user.connections));
+    // PROTOCOL §7 after every scenario that had messages accepted, not only where a step asks.
+    // Through the suite's own backend: every launched instance shares its database, and a
+    // scenario's own backend may still have its dependencies broken.
+    for (const user of this.users) await expectHistoryExactlyOnce(user, this.sut, this.profile);
+  } catch (error) {
+    failure = error;
+  }
+  await this.dispose();
   const text = this.transcript();
   if (text !== '') this.attach(`Transcript (times from the scenario's start)\n${text}`, 'text/plain');
   const added = metricsDelta(this.metricsAtStart, currentMetrics());
   if (JSON.stringify(added) !== JSON.stringify(emptyMetrics())) this.attach(JSON.stringify(added), SUCCESS_METRICS_MEDIA_TYPE);
-  try {
-    expectNoBrokenConnections(added);
-    expectFramesHonourContract(this.users.flatMap((user) => user.connections));
-    // PROTOCOL §7 after every scenario that had messages accepted, not only where a step asks.
-    for (const user of this.users) await expectHistoryExactlyOnce(user, this.endpoint, this.profile);
-  } finally {
-    await this.dispose();
-  }
+  expectNoBrokenConnections(added);
+  if (failure !== undefined) throw failure;
 });
 
 AfterAll({ timeout: 30_000 }, async function () {

@@ -7,6 +7,7 @@ import { pacedBackendFor, suiteEnvironment } from './target/suite-environment';
 import type { ExampleRun } from './scenario/event-rule-examples';
 import { emptyMetrics, type SuccessMetrics } from './report/success-metrics';
 import type { Endpoint, SystemUnderTest } from './target/system-under-test';
+import { OwnBackend } from './target/own-backend';
 
 export interface GoldenPathParameters {
   readonly environment?: 'local' | 'staging';
@@ -22,8 +23,11 @@ export class GoldenPathWorld extends World<GoldenPathParameters> {
   private readonly cast = new Map<string, ChatUser>();
   private target: SystemUnderTest | undefined;
   private switchedEndpoint: Endpoint | undefined;
+  private readonly ownBackends: OwnBackend[] = [];
   /** The success metrics counted when the scenario began. */
   metricsAtStart: SuccessMetrics = emptyMetrics();
+  /** When a step broke a dependency (performance.now()). */
+  failureStartedAt: number | undefined;
   /** The example event stream of a @unit rule scenario. */
   example: ExampleRun | undefined;
 
@@ -45,6 +49,24 @@ export class GoldenPathWorld extends World<GoldenPathParameters> {
   /** The backend instance this scenario's users talk to (the suite's, unless a step switched it). */
   get endpoint(): Endpoint {
     return this.switchedEndpoint ?? this.sut;
+  }
+
+  /**
+   * Launches a backend of this scenario's own, behind fault proxies, and
+   * points the scenario's users at it. Stopped when the scenario ends.
+   */
+  async useOwnBackend(extra: Record<string, string> = {}): Promise<OwnBackend> {
+    const own = await OwnBackend.launch(this.profile, `own-${this.ownBackends.length + 1}`, extra);
+    this.ownBackends.push(own);
+    this.switchedEndpoint = own;
+    return own;
+  }
+
+  /** The backend this scenario launched for itself, for steps that break its dependencies. */
+  get ownBackend(): OwnBackend {
+    const own = this.ownBackends.at(-1);
+    if (own === undefined) throw new Error('this scenario has no backend of its own: a step must launch one first');
+    return own;
   }
 
   /** From now on, this scenario's users talk to the paced backend (slow agent steps). */
@@ -74,5 +96,6 @@ export class GoldenPathWorld extends World<GoldenPathParameters> {
 
   async dispose(): Promise<void> {
     await Promise.all(this.users.map((user) => user.closeAll()));
+    await Promise.all(this.ownBackends.map((own) => own.stop(this.profile.shutdownGraceMs)));
   }
 }

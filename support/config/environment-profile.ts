@@ -19,6 +19,8 @@ export interface EnvironmentProfile {
   readonly maxEventGapMs: number;
   /** PROTOCOL §5: with no step delay a run completes within 10 s. */
   readonly runCompletesWithinMs: number;
+  /** PROTOCOL §5: a run that cannot finish still ends within 10 s of the failure. */
+  readonly failureEndsWithinMs: number;
   /** Plain request/response waits (pong, an error frame, an HTTP answer). */
   readonly replyWithinMs: number;
   /** How long a backend gets to exit after SIGTERM before it is killed. */
@@ -36,6 +38,7 @@ const local: EnvironmentProfile = {
   startedWithinMs: 1_000,
   maxEventGapMs: 15_000,
   runCompletesWithinMs: 10_000,
+  failureEndsWithinMs: 10_000,
   replyWithinMs: 2_000,
   shutdownGraceMs: 12_000,
   pacedStepDelayMs: 150,
