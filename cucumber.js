@@ -1,5 +1,8 @@
-// Cucumber profiles. `npx cucumber-js` uses `default`; `--profile staging`
-// aims the suite at a deployment it does not control (see README).
+// Cucumber profiles. `npx cucumber-js` uses `default` (the local profile);
+// `--profile staging` aims the suite at a deployment it does not control
+// (see README). Every timeout and threshold the steps use is here, in the
+// world parameters; override one for a run with e.g.
+//   npx cucumber-js --world-parameters '{"storm":{"users":50}}'
 const reports = process.env.GOLDEN_PATH_REPORT_DIR || 'reports';
 
 const common = {
@@ -15,16 +18,34 @@ const common = {
   formatOptions: { snippetInterface: 'async-await', junit: { suiteName: 'golden-path' } },
 };
 
+// A backend on this machine: protocol limits as written, tight readiness targets.
+const local = {
+  environment: 'local',
+  backendStartTimeoutMs: 10000,
+  connectTimeoutMs: 2000,
+  acceptedWithinMs: 1000, // PROTOCOL §5
+  startedWithinMs: 1000, // PROTOCOL §5
+  maxEventGapMs: 15000, // PROTOCOL §5
+  runCompletesWithinMs: 10000, // PROTOCOL §5, AGENT_STEP_DELAY_MS = 0
+  failureEndsWithinMs: 10000, // PROTOCOL §5
+  replyWithinMs: 2000,
+  shutdownGraceMs: 12000,
+  pacedStepDelayMs: 150,
+  storm: { users: 200, withinMs: 1000, readyP50Ms: 100, readyP99Ms: 250 },
+  churnCycles: 100,
+};
+
+// A deployment over a real network (Cloud Run and the like): slow handshakes are normal.
+const staging = {
+  ...local,
+  environment: 'staging',
+  connectTimeoutMs: 12000,
+  replyWithinMs: 10000,
+  storm: { users: 50, withinMs: 1000, readyP50Ms: 6000, readyP99Ms: 12000 },
+  churnCycles: 30,
+};
+
 module.exports = {
-  default: {
-    ...common,
-    worldParameters: { environment: 'local' },
-  },
-  // A running deployment (GOLDEN_PATH_URL): longer network timeouts, and no
-  // scenario that needs to launch, stop or break the backend or its services.
-  staging: {
-    ...common,
-    tags: 'not @needs_control',
-    worldParameters: { environment: 'staging' },
-  },
+  default: { ...common, worldParameters: local },
+  staging: { ...common, tags: 'not @needs_control', worldParameters: staging },
 };

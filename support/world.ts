@@ -9,9 +9,8 @@ import { emptyMetrics, type SuccessMetrics } from './report/success-metrics';
 import type { Endpoint, SystemUnderTest } from './target/system-under-test';
 import { OwnBackend } from './target/own-backend';
 
-export interface GoldenPathParameters {
-  readonly environment?: 'local' | 'staging';
-}
+/** Cucumber's world parameters: the environment profile (see cucumber.js). */
+export type GoldenPathParameters = EnvironmentProfile;
 
 /**
  * One scenario's world: the people in it, what they saw, and everything the
@@ -33,7 +32,7 @@ export class GoldenPathWorld extends World<GoldenPathParameters> {
 
   constructor(options: IWorldOptions<GoldenPathParameters>) {
     super(options);
-    this.profile = environmentProfile(options.parameters.environment);
+    this.profile = environmentProfile(options.parameters);
   }
 
   /** Connects the world to the backend under test (launching it on first use). */

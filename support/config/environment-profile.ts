@@ -1,12 +1,11 @@
 /**
- * Timeouts and thresholds per environment. Step code never holds a number of
- * its own: it asks the profile, chosen by the cucumber profile's world
- * parameters (`environment: local | staging`).
+ * Timeouts and thresholds per environment. They live in the cucumber
+ * profile's world parameters (cucumber.js: `local`, `staging`), so a team can
+ * tune them per deployment — or per run with `--world-parameters` — without
+ * touching step code. This module only types and validates them.
  */
 export interface EnvironmentProfile {
-  readonly name: 'local' | 'staging';
-  /** Cucumber step timeout: the longest any single step may take. */
-  readonly stepTimeoutMs: number;
+  readonly environment: 'local' | 'staging';
   /** Services plus backend must be ready within this. */
   readonly backendStartTimeoutMs: number;
   /** WebSocket upgrade plus `connection_established`. */
@@ -27,37 +26,37 @@ export interface EnvironmentProfile {
   readonly shutdownGraceMs: number;
   /** AGENT_STEP_DELAY_MS of the paced backend: runs slow enough to interrupt and watch. */
   readonly pacedStepDelayMs: number;
+  /** Handshake storm: how many users connect, within how long, and the readiness limits. */
+  readonly storm: {
+    readonly users: number;
+    readonly withinMs: number;
+    readonly readyP50Ms: number;
+    readonly readyP99Ms: number;
+  };
+  /** Connect/close cycles of the churn scenario. */
+  readonly churnCycles: number;
 }
 
-const local: EnvironmentProfile = {
-  name: 'local',
-  stepTimeoutMs: 30_000,
-  backendStartTimeoutMs: 10_000,
-  connectTimeoutMs: 2_000,
-  acceptedWithinMs: 1_000,
-  startedWithinMs: 1_000,
-  maxEventGapMs: 15_000,
-  runCompletesWithinMs: 10_000,
-  failureEndsWithinMs: 10_000,
-  replyWithinMs: 2_000,
-  shutdownGraceMs: 12_000,
-  pacedStepDelayMs: 150,
-};
+const NUMBERS = [
+  'backendStartTimeoutMs', 'connectTimeoutMs', 'acceptedWithinMs', 'startedWithinMs', 'maxEventGapMs', 'runCompletesWithinMs',
+  'failureEndsWithinMs', 'replyWithinMs', 'shutdownGraceMs', 'pacedStepDelayMs', 'churnCycles',
+] as const;
+const STORM_NUMBERS = ['users', 'withinMs', 'readyP50Ms', 'readyP99Ms'] as const;
 
-/** A deployment over a real network: handshakes may take far longer. */
-const staging: EnvironmentProfile = {
-  ...local,
-  name: 'staging',
-  stepTimeoutMs: 60_000,
-  connectTimeoutMs: 12_000,
-  replyWithinMs: 10_000,
-  runCompletesWithinMs: 30_000,
-};
+/** Reads and checks the profile from cucumber's world parameters; a missing or bad value stops the run naming it. */
+export function environmentProfile(parameters: unknown): EnvironmentProfile {
+  const given = (parameters ?? {}) as Record<string, unknown>;
+  const problems: string[] = [];
+  if (given.environment !== 'local' && given.environment !== 'staging') problems.push(`environment must be "local" or "staging", not ${JSON.stringify(given.environment)}`);
+  for (const name of NUMBERS) if (!positive(given[name])) problems.push(`${name} must be a positive number, not ${JSON.stringify(given[name])}`);
+  const storm = (given.storm ?? {}) as Record<string, unknown>;
+  for (const name of STORM_NUMBERS) if (!positive(storm[name])) problems.push(`storm.${name} must be a positive number, not ${JSON.stringify(storm[name])}`);
+  if (problems.length > 0) {
+    throw new Error(`the cucumber profile's world parameters are incomplete (see cucumber.js): ${problems.join('; ')}`);
+  }
+  return given as unknown as EnvironmentProfile;
+}
 
-const profiles = { local, staging } as const;
-
-export function environmentProfile(name: unknown): EnvironmentProfile {
-  if (name === undefined) return local;
-  if (name === 'local' || name === 'staging') return profiles[name];
-  throw new Error(`unknown environment profile ${JSON.stringify(name)}: use "local" or "staging" in worldParameters.environment`);
+function positive(value: unknown): boolean {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
 }
