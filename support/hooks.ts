@@ -22,7 +22,7 @@ Before({ tags: 'not @unit', name: 'connect to the backend under test' }, async f
 After({ name: 'frame contract, exactly-once history, close everything, transcript and metrics' }, async function (this: GoldenPathWorld) {
   // Checks that need the scenario's connections and backend still up run first;
   // their failure is reported after everything is closed and accounted for.
-  let failure: unknown;
+  let failure: Error | undefined;
   try {
     expectFramesHonourContract(this.users.flatMap((user) => user.connections));
     // PROTOCOL §7 after every scenario that had messages accepted, not only where a step asks.
@@ -30,7 +30,7 @@ After({ name: 'frame contract, exactly-once history, close everything, transcrip
     // scenario's own backend may still have its dependencies broken.
     for (const user of this.users) await expectHistoryExactlyOnce(user, this.sut, this.profile);
   } catch (error) {
-    failure = error;
+    failure = error instanceof Error ? error : new Error(String(error));
   }
   await this.dispose();
   const text = this.transcript();

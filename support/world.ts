@@ -1,5 +1,7 @@
 import { World, type IWorldOptions } from '@cucumber/cucumber';
 import { ChatUser } from './actors/chat-user';
+import { newClientMessageId } from './domain/ids';
+import type { CrowdAttempt } from './scenario/race-conditions';
 import type { Permission } from './auth/token-minter';
 import { environmentProfile, type EnvironmentProfile } from './config/environment-profile';
 import { transcript } from './report/transcript';
@@ -25,6 +27,17 @@ export class GoldenPathWorld extends World<GoldenPathParameters> {
   private readonly ownBackends: OwnBackend[] = [];
   /** The success metrics counted when the scenario began. */
   metricsAtStart: SuccessMetrics = emptyMetrics();
+  /** A crowd of users for storm scenarios, kept out of the cast and summarised in the transcript. */
+  crowd: ChatUser[] = [];
+  crowdAttempts: CrowdAttempt[] = [];
+  /** The client_message_id of a question sent before the chat was ready. */
+  readonly earlyClientMessageId = newClientMessageId();
+  /** /health connections when a step noted them. */
+  connectionBaseline: number | undefined;
+  /** How an attempt to open one tab too many ended. */
+  extraTabOutcome: { upgraded: boolean; status: number; body: string; contentType?: string | undefined } | undefined;
+  /** Exit code of the own backend when it was restarted. */
+  restartExit: number | null | undefined;
   /** When a step broke a dependency (performance.now()). */
   failureStartedAt: number | undefined;
   /** The example event stream of a @unit rule scenario. */
@@ -79,18 +92,33 @@ export class GoldenPathWorld extends World<GoldenPathParameters> {
     return user;
   }
 
+  /** Signs in a crowd member: owned and checked like any user, summarised rather than transcribed. */
+  signInExtra(name: string): ChatUser {
+    return new ChatUser(name, this.sut.identities.userIdFor(name), ['read', 'write'], this.sut, this.profile, () => this.endpoint);
+  }
+
   user(name: string): ChatUser {
     const user = this.cast.get(name);
     if (user === undefined) throw new Error(`${name} has not signed in in this scenario: add "Given ${name} is signed in"`);
     return user;
   }
 
+  /** Everyone in the scenario: the cast and the crowd. */
   get users(): ChatUser[] {
-    return [...this.cast.values()];
+    return [...this.cast.values(), ...this.crowd];
   }
 
   transcript(): string {
-    return transcript(this.users.flatMap((user) => user.connections), this.startedAt);
+    const text = transcript([...this.cast.values()].flatMap((user) => user.connections), this.startedAt);
+    if (this.crowd.length === 0) return text;
+    const connections = this.crowd.flatMap((user) => user.connections);
+    const closes = new Map<string, number>();
+    for (const connection of connections) {
+      const code = connection.closeEvent === undefined ? 'open' : String(connection.closeEvent.code);
+      closes.set(code, (closes.get(code) ?? 0) + 1);
+    }
+    const summary = `crowd of ${this.crowd.length} users: ${connections.length} connections, closed with ${[...closes].map(([code, count]) => `${code} × ${count}`).join(', ')}`;
+    return text === '' ? summary : `${text}\n${summary}`;
   }
 
   async dispose(): Promise<void> {

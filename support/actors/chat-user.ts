@@ -1,6 +1,6 @@
 import type { Permission } from '../auth/token-minter';
 import { presentToken, type TokenForm } from '../auth/credentials';
-import { ChatConnection } from '../client/chat-connection';
+import { ChatConnection, type ConnectOptions } from '../client/chat-connection';
 import type { EnvironmentProfile } from '../config/environment-profile';
 import { frameData, frameType, type ReceivedFrame, type SentFrame } from '../domain/frames';
 import { asMessageId, asRunId, asThreadId, isUuid, newClientMessageId, type ClientMessageId, type MessageId, type RunId, type ThreadId, type UserId } from '../domain/ids';
@@ -64,16 +64,23 @@ export class ChatUser {
   }
 
   /** Opens a tab: upgrades, then waits for connection_established. */
-  async openChat(form: TokenForm = 'header'): Promise<ChatConnection> {
+  async openChat(form: TokenForm = 'header', options: Pick<ConnectOptions, 'sendOnOpen'> = {}): Promise<ChatConnection> {
+    const connection = await this.connect(form, options);
+    await connection.waitForType('connection_established', this.profile.connectTimeoutMs);
+    return connection;
+  }
+
+  /** Opens a tab and returns once upgraded (101), without waiting for readiness; refusals reject with HandshakeRefusedError. */
+  async connect(form: TokenForm = 'header', options: Pick<ConnectOptions, 'sendOnOpen'> = {}): Promise<ChatConnection> {
     this.tabCount += 1;
     const connection = await ChatConnection.connect({
       label: `${this.name}/tab-${this.tabCount}`,
       url: this.endpoint().wsUrl,
       credentials: presentToken(this.token(), form),
       timeoutMs: this.profile.connectTimeoutMs,
+      ...options,
     });
     this.connections.push(connection);
-    await connection.waitForType('connection_established', this.profile.connectTimeoutMs);
     return connection;
   }
 
@@ -102,6 +109,15 @@ export class ChatUser {
     const data: Record<string, unknown> = { content: request.content, client_message_id: clientMessageId };
     if (options.threadId !== undefined) data.thread_id = options.threadId;
     const frame = connection.send('user_message', data);
+    const message: SentMessage = { request, clientMessageId, connection, frame };
+    this.messages.push(message);
+    return message;
+  }
+
+  /** Records a user_message that was sent by other means (e.g. the instant the socket opened). */
+  adoptSentMessage(connection: ChatConnection, request: ChatRequest, clientMessageId: ClientMessageId): SentMessage {
+    const frame = connection.sent.find((sent) => sent.type === 'user_message' && sent.text.includes(clientMessageId));
+    if (frame === undefined) throw new Error(`${this.name} never sent message ${clientMessageId}`);
     const message: SentMessage = { request, clientMessageId, connection, frame };
     this.messages.push(message);
     return message;

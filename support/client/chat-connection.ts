@@ -28,6 +28,8 @@ export interface ConnectOptions {
   readonly url: string;
   readonly credentials: HandshakeCredentials;
   readonly timeoutMs: number;
+  /** Frames sent the instant the socket opens, before the server can have said it is ready. */
+  readonly sendOnOpen?: ReadonlyArray<{ readonly type: string; readonly data: Record<string, unknown> }>;
 }
 
 /**
@@ -97,6 +99,7 @@ export class ChatConnection {
         socket.off('message', keepEarly);
         connectionLedger.recordUpgrade();
         const connection = new ChatConnection(options.label, socket, startedAt, performance.now());
+        for (const frame of options.sendOnOpen ?? []) connection.send(frame.type, frame.data);
         for (const [data, isBinary] of early) connection.record(data, isBinary);
         resolve(connection);
       });

@@ -1,6 +1,6 @@
 import type { EnvironmentProfile } from '../config/environment-profile';
 import { FaultProxy } from '../services/fault-proxy';
-import type { LaunchedBackend } from './launched-backend';
+import { LaunchedBackend } from './launched-backend';
 import { launchBackend, requireLaunchSettings } from './suite-environment';
 
 /**
@@ -11,7 +11,7 @@ import { launchBackend, requireLaunchSettings } from './suite-environment';
  */
 export class OwnBackend {
   private constructor(
-    readonly backend: LaunchedBackend,
+    private current: LaunchedBackend,
     readonly postgres: FaultProxy,
     readonly redis: FaultProxy,
   ) {}
@@ -32,18 +32,33 @@ export class OwnBackend {
     }
   }
 
+  get backend(): LaunchedBackend {
+    return this.current;
+  }
+
   get httpUrl(): string {
-    return this.backend.httpUrl;
+    return this.current.httpUrl;
   }
 
   get wsUrl(): string {
-    return this.backend.wsUrl;
+    return this.current.wsUrl;
+  }
+
+  /** SIGTERM, wait for the exit, then the same command again on the same port. Returns the exit code. */
+  async restart(profile: EnvironmentProfile): Promise<number | null> {
+    const previous = this.current;
+    previous.process.signal('SIGTERM');
+    const timer = setTimeout(() => previous.process.signal('SIGKILL'), profile.shutdownGraceMs);
+    const exit = await previous.process.exited;
+    clearTimeout(timer);
+    this.current = await LaunchedBackend.start(previous.launch, previous.port);
+    return exit.code;
   }
 
   async stop(graceMs: number): Promise<void> {
     this.postgres.restore();
     this.redis.restore();
-    await this.backend.stop(graceMs);
+    await this.current.stop(graceMs);
     await Promise.all([this.postgres.close(), this.redis.close()]);
   }
 }

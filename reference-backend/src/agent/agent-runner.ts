@@ -1,0 +1,207 @@
+import { newToolCallId, type ToolCallId } from '../domain/ids';
+import type { Faults } from '../faults';
+import type { RunError, RunEventData, RunResult } from '../protocol/server-frames';
+import { RunPersistenceError, type RunEventEmitter } from '../runs/run-event-emitter';
+import { AbortedError, delay } from '../util/timing';
+import type { AgentModel, AgentState, CompletedStep } from './model';
+import type { ToolContext, ToolRegistry } from './tools/tool';
+
+/** Upper bound on model steps, so a misbehaving model cannot loop forever. */
+const MAX_STEPS = 32;
+
+export type RunOutcome = { readonly status: 'success'; readonly result: RunResult } | { readonly status: 'error'; readonly error: RunError };
+
+export interface AgentRunnerDeps {
+  readonly model: AgentModel;
+  readonly tools: ToolRegistry;
+  readonly emitter: RunEventEmitter;
+  readonly faults: Faults;
+  /** Each step (a thought, a tool call) takes at least this long. */
+  readonly stepDelayMs: number;
+  /** Aborted when the server shuts down. */
+  readonly signal: AbortSignal;
+  /** Store the successful result (assistant message) before agent_completed is announced. */
+  readonly recordSuccess: (result: RunResult) => Promise<void>;
+  readonly now?: () => number;
+}
+
+class ToolFailedError extends Error {
+  constructor(toolName: string, cause: unknown) {
+    super(`tool ${toolName} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'ToolFailedError';
+  }
+}
+
+class ResultNotStoredError extends Error {
+  constructor(cause: unknown) {
+    super(`the answer could not be stored: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'ResultNotStoredError';
+  }
+}
+
+class StepLimitError extends Error {
+  override name = 'StepLimitError';
+}
+
+/** What a run's failure is reported as in `agent_completed.error`. */
+export function runErrorFor(err: unknown): RunError {
+  if (err instanceof RunPersistenceError || err instanceof ResultNotStoredError) {
+    return { code: 'SERVICE_UNAVAILABLE', message: `${err.message}; PostgreSQL is unavailable`, retryable: true };
+  }
+  if (err instanceof AbortedError) return { code: 'SHUTTING_DOWN', message: 'the server is shutting down', retryable: true };
+  if (err instanceof ToolFailedError) return { code: 'TOOL_FAILED', message: err.message, retryable: true };
+  if (err instanceof StepLimitError) return { code: 'INTERNAL', message: err.message, retryable: false };
+  return { code: 'INTERNAL', message: 'the agent failed unexpectedly', retryable: false };
+}
+
+/**
+ * Drives one run: asks the model for steps, executes tools, and emits the five
+ * run events. Failure is never silent: any error ends the run with
+ * tool_completed(error) for each open tool call, then agent_completed(error).
+ */
+export class AgentRunner {
+  private readonly openToolCalls = new Map<ToolCallId, { toolName: string; startedAt: number }>();
+  private readonly now: () => number;
+  private thoughts = 0;
+  private startedAt = 0;
+  /** Only with the planted faults unpaired_tool / completed_before_tool: the held-back last tool_completed. */
+  private heldCompletion: RunEventData['tool_completed'] | null = null;
+
+  constructor(
+    private readonly deps: AgentRunnerDeps,
+    private readonly context: ToolContext,
+  ) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async run(request: string): Promise<RunOutcome> {
+    const { emitter, model } = this.deps;
+    this.startedAt = this.now();
+    try {
+      await emitter.emit('agent_started', { agent_name: model.name });
+      const result = await this.runSteps(request);
+      await this.ensureThought('Composing the answer.');
+      try {
+        await this.deps.recordSuccess(result);
+      } catch (err) {
+        throw new ResultNotStoredError(err);
+      }
+      await this.announceSuccess(result);
+      return { status: 'success', result };
+    } catch (err) {
+      const error = runErrorFor(err);
+      await this.announceFailure(error);
+      return { status: 'error', error };
+    }
+  }
+
+  private async runSteps(request: string): Promise<RunResult> {
+    const steps: CompletedStep[] = [];
+    const state: AgentState = { request, steps };
+    for (let i = 0; i < MAX_STEPS; i += 1) {
+      if (this.deps.signal.aborted) throw new AbortedError();
+      const step = await this.deps.model.nextStep(state);
+      if (step.kind === 'final_answer') return step.result;
+      if (step.kind === 'thought') {
+        await this.think(step.thought);
+        await this.stepDelay();
+        steps.push(step);
+      } else {
+        const result = await this.callTool(step.toolName, step.args);
+        steps.push({ kind: 'tool_result', toolName: step.toolName, args: step.args, result });
+      }
+      if (i === 0 && this.deps.faults.has('started_twice')) {
+        await this.deps.emitter.emit('agent_started', { agent_name: this.deps.model.name });
+      }
+    }
+    throw new StepLimitError(`the agent took more than ${MAX_STEPS} steps`);
+  }
+
+  /** A step lasts at least the configured step delay; shutdown interrupts the wait. */
+  private stepDelay(): Promise<void> {
+    return delay(this.deps.stepDelayMs, this.deps.signal);
+  }
+
+  private async think(thought: string, final = false): Promise<void> {
+    if (this.deps.faults.has('no_thinking')) return;
+    this.thoughts += 1;
+    const data = { thought, step: this.thoughts };
+    if (final) await this.deps.emitter.emitFinal('agent_thinking', data);
+    else await this.deps.emitter.emit('agent_thinking', data);
+  }
+
+  /** Every run shows at least one agent_thinking before agent_completed. */
+  private async ensureThought(thought: string, final = false): Promise<void> {
+    if (this.thoughts === 0) await this.think(thought, final);
+  }
+
+  private async callTool(toolName: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const toolCallId = newToolCallId();
+    const startedAt = this.now();
+    // Open before emitting: an event that fails to persist is still delivered, and must then be closed.
+    this.openToolCalls.set(toolCallId, { toolName, startedAt });
+    await this.deps.emitter.emit('tool_executing', { tool_call_id: toolCallId, tool_name: toolName, args });
+    const execution = (async () => {
+      try {
+        return await this.deps.tools.get(toolName).execute(args, this.context);
+      } catch (err) {
+        throw new ToolFailedError(toolName, err);
+      }
+    })();
+    // The call lasts at least the step delay. On shutdown the wait is cut short and the
+    // still-open call is closed by the failure path; a late tool result is then ignored.
+    const [result] = await Promise.all([execution, this.stepDelay()]);
+    await this.completeTool({
+      tool_call_id: toolCallId,
+      tool_name: toolName,
+      status: 'success',
+      result,
+      duration_ms: this.now() - startedAt,
+    });
+    return result;
+  }
+
+  private async completeTool(completion: RunEventData['tool_completed']): Promise<void> {
+    if (this.deps.faults.has('unpaired_tool') || this.deps.faults.has('completed_before_tool')) {
+      // Planted fault: hold each tool_completed back until the next one, so the run's last one can be lost or reordered.
+      const previous = this.heldCompletion;
+      this.heldCompletion = completion;
+      if (previous !== null) await this.emitToolCompleted(previous);
+      return;
+    }
+    await this.emitToolCompleted(completion);
+  }
+
+  private async emitToolCompleted(completion: RunEventData['tool_completed'], final = false): Promise<void> {
+    // Closed before emitting: the event is delivered even when persisting it fails.
+    this.openToolCalls.delete(completion.tool_call_id);
+    if (final) await this.deps.emitter.emitFinal('tool_completed', completion);
+    else await this.deps.emitter.emit('tool_completed', completion);
+  }
+
+  private async announceSuccess(result: RunResult): Promise<void> {
+    const { emitter, faults } = this.deps;
+    const completed: RunEventData['agent_completed'] = {
+      status: 'success',
+      result: faults.has('empty_recommendations') ? { ...result, recommendations: [] } : result,
+      duration_ms: this.now() - this.startedAt,
+    };
+    const held = this.heldCompletion;
+    this.heldCompletion = null;
+    await emitter.emitFinal('agent_completed', completed);
+    // Only with completed_before_tool: the held tool_completed follows agent_completed. With unpaired_tool it is dropped.
+    if (held !== null && faults.has('completed_before_tool')) await this.emitToolCompleted(held, true);
+  }
+
+  private async announceFailure(error: RunError): Promise<void> {
+    this.heldCompletion = null;
+    await this.ensureThought(`The run cannot finish: ${error.message}.`, true);
+    for (const [toolCallId, call] of [...this.openToolCalls]) {
+      await this.emitToolCompleted(
+        { tool_call_id: toolCallId, tool_name: call.toolName, status: 'error', error, duration_ms: this.now() - call.startedAt },
+        true,
+      );
+    }
+    await this.deps.emitter.emitFinal('agent_completed', { status: 'error', error, duration_ms: this.now() - this.startedAt });
+  }
+}

@@ -1,0 +1,174 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { WebSocket } from 'ws';
+import { ToolRegistry } from './agent/tools/tool';
+import {
+  analyseCostBreakdownTool,
+  extractSpendFiguresTool,
+  lookupSpendHistoryTool,
+  recommendOptimizationsTool,
+} from './agent/tools/spend-tools';
+import { RuleBasedSpendAdvisor } from './agent/rule-based-advisor';
+import { JwtVerifier } from './auth/jwt-verifier';
+import type { Config } from './config';
+import { ChatFrameHandler } from './connection/chat-frame-handler';
+import { ClientConnection, CloseCode, type ConnectionLifecycle } from './connection/client-connection';
+import { ConnectionSlots } from './connection/connection-slots';
+import { LocalConnections } from './connection/local-connections';
+import type { UserContext } from './connection/user-context';
+import type { Faults } from './faults';
+import { DependencyMonitor } from './health/dependency-monitor';
+import { createHttpApi } from './http/http-api';
+import { WebSocketGateway } from './http/websocket-gateway';
+import { describeError, type Logger } from './logger';
+import { RedisBus } from './realtime/redis-bus';
+import { RunEventFanout } from './realtime/run-event-fanout';
+import { RunManager } from './runs/run-manager';
+import { ChatStore } from './storage/chat-store';
+import { Database } from './storage/database';
+import { RunStore } from './storage/run-store';
+import { migrateSchema } from './storage/schema';
+import { delay, withTimeout } from './util/timing';
+
+/** Shutdown: in-flight runs get this long before they are ended with an error (protocol: up to 10 s). */
+const SHUTDOWN_RUN_GRACE_MS = 9000;
+/** Shutdown: how long clients get to answer our 1001 close frame. */
+const SHUTDOWN_CLOSE_HANDSHAKE_MS = 1500;
+/** Startup: how long the first dependency check may delay listening. */
+const STARTUP_CHECK_MS = 1500;
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  /** Graceful shutdown (idempotent). */
+  shutdown(): Promise<void>;
+}
+
+/** Composition root: build every component, wire them, listen. */
+export async function startServer(config: Config, faults: Faults, logger: Logger): Promise<RunningServer> {
+  const db = new Database(config.databaseUrl, logger, `golden-path ${config.instanceId}`);
+  const chatStore = new ChatStore(db, faults);
+  const runStore = new RunStore(db, faults);
+
+  const connections = new LocalConnections();
+  const bus: RedisBus = new RedisBus(config.redisUrl, config.redisKeyPrefix, config.instanceId, (event) => fanout.deliverRemote(event), logger);
+  const fanout = new RunEventFanout(connections, bus);
+
+  let schemaReady = false;
+  const monitor = new DependencyMonitor({
+    postgres: async () => {
+      if (!schemaReady) {
+        await migrateSchema(db);
+        schemaReady = true;
+      } else {
+        await db.query('SELECT 1');
+      }
+      return true;
+    },
+    redis: () => bus.ping(),
+  });
+
+  const runs = new RunManager({
+    runStore,
+    sink: fanout,
+    model: new RuleBasedSpendAdvisor(),
+    tools: new ToolRegistry([extractSpendFiguresTool, lookupSpendHistoryTool(chatStore), analyseCostBreakdownTool, recommendOptimizationsTool]),
+    faults,
+    stepDelayMs: config.agentStepDelayMs,
+    instanceId: config.instanceId,
+    logger,
+  });
+
+  let shuttingDown = false;
+  const isShuttingDown = (): boolean => shuttingDown;
+  const frameHandler = new ChatFrameHandler({ chatStore, runStore, runs, monitor, isShuttingDown });
+
+  /** Every upgraded connection, established or still setting up. */
+  const liveConnections = new Set<ClientConnection>();
+  const subscribed = new WeakSet<ClientConnection>();
+  const lifecycle: ConnectionLifecycle = {
+    prepare: async (connection) => {
+      // Subscribes now when Redis is up (bounded wait), otherwise as soon as it comes back.
+      subscribed.add(connection);
+      await bus.acquireUser(connection.userId, monitor.isUp('redis'));
+      return monitor.down();
+    },
+    established: (connection) => connections.add(connection),
+    closed: (connection) => {
+      liveConnections.delete(connection);
+      connections.remove(connection);
+      if (subscribed.has(connection)) bus.releaseUser(connection.userId);
+    },
+  };
+
+  const verifier = new JwtVerifier(config.jwt);
+  const gateway = new WebSocketGateway({
+    verifier,
+    slots: new ConnectionSlots(),
+    isShuttingDown,
+    logger,
+    onConnection: (ws: WebSocket, user: UserContext) => {
+      const connection = new ClientConnection(ws, user, frameHandler, lifecycle, logger);
+      liveConnections.add(connection);
+      connection.start();
+    },
+  });
+
+  const server = createServer(
+    createHttpApi({
+      instanceId: config.instanceId,
+      openConnections: () => liveConnections.size,
+      monitor,
+      verifier,
+      chatStore,
+      logger,
+    }),
+  );
+  server.on('upgrade', gateway.handleUpgrade);
+  server.on('clientError', (err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy(err);
+  });
+
+  // Know the dependencies before the first client arrives, without letting a dead one delay startup for long.
+  await withTimeout(monitor.checkNow(), STARTUP_CHECK_MS, 'startup dependency check').catch((err: unknown) =>
+    logger.warn(describeError(err)),
+  );
+  monitor.start();
+  for (const [dependency, status] of Object.entries(monitor.snapshot())) {
+    if (status === 'down') logger.warn(`${dependency} is unavailable at startup; serving degraded and retrying`);
+  }
+
+  await listen(server, config.host, config.port);
+  const port = (server.address() as AddressInfo).port;
+
+  let shutdownPromise: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => {
+    shutdownPromise ??= (async () => {
+      shuttingDown = true;
+      server.close();
+      server.closeIdleConnections();
+      await runs.drain(SHUTDOWN_RUN_GRACE_MS);
+      const open = [...liveConnections];
+      for (const connection of open) connection.close(CloseCode.GOING_AWAY, 'server shutting down');
+      await Promise.race([Promise.all(open.map((c) => c.closed())), delay(SHUTDOWN_CLOSE_HANDSHAKE_MS)]);
+      for (const connection of liveConnections) connection.terminate();
+      monitor.stop();
+      await bus.close();
+      await withTimeout(db.close(), 1000, 'closing the PostgreSQL pool').catch((err: unknown) => logger.warn(describeError(err)));
+    })();
+    return shutdownPromise;
+  };
+
+  return { url: `http://${config.host}:${port}`, port, shutdown };
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

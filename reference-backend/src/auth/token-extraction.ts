@@ -1,0 +1,45 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** The subprotocol a browser offers to say "my token is in the next subprotocol". */
+export const JWT_AUTH_SUBPROTOCOL = 'jwt-auth';
+const JWT_SUBPROTOCOL_PREFIX = 'jwt.';
+
+/** `Authorization: Bearer <jwt>`; null when absent or another scheme. */
+export function bearerToken(headers: IncomingHttpHeaders): string | null {
+  const value = headers.authorization;
+  if (value === undefined) return null;
+  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(value);
+  return match ? (match[1] as string) : null;
+}
+
+export function offeredSubprotocols(headers: IncomingHttpHeaders): string[] {
+  const raw = headers['sec-websocket-protocol'];
+  if (raw === undefined) return [];
+  return raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+}
+
+/**
+ * Token carried as subprotocols `jwt-auth` + `jwt.<base64url(jwt)>`; both must
+ * be offered. Null otherwise.
+ */
+export function subprotocolToken(protocols: readonly string[]): string | null {
+  if (!protocols.includes(JWT_AUTH_SUBPROTOCOL)) return null;
+  const carrier = protocols.find((p) => p.startsWith(JWT_SUBPROTOCOL_PREFIX));
+  if (carrier === undefined) return null;
+  const encoded = carrier.slice(JWT_SUBPROTOCOL_PREFIX.length);
+  if (!/^[A-Za-z0-9_-]+$/.test(encoded)) return null;
+  const token = Buffer.from(encoded, 'base64url').toString('utf8');
+  return token === '' ? null : token;
+}
+
+/**
+ * The token of a WebSocket handshake: the Authorization header wins over the
+ * subprotocols when both are present. The query string is never consulted.
+ */
+export function handshakeToken(headers: IncomingHttpHeaders): string | null {
+  if (headers.authorization !== undefined) return bearerToken(headers);
+  return subprotocolToken(offeredSubprotocols(headers));
+}

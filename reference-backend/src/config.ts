@@ -1,0 +1,128 @@
+import { hostname } from 'node:os';
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly jwt: JwtConfig;
+  readonly agentStepDelayMs: number;
+  readonly instanceId: string;
+  /** Prefix of every Redis key and pub/sub channel (non-protocol, default `gp:`). */
+  readonly redisKeyPrefix: string;
+}
+
+export interface JwtConfig {
+  readonly secret: string;
+  readonly issuer: string;
+  readonly audience: string;
+}
+
+/** One configuration problem, naming the offending environment variable. */
+export interface ConfigProblem {
+  readonly variable: string;
+  readonly message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(problems.map((p) => `${p.variable} ${p.message}`).join('; '));
+    this.name = 'ConfigError';
+  }
+
+  /** One line per problem, each naming its variable. */
+  lines(): string[] {
+    return this.problems.map((p) => `configuration error: ${p.variable} ${p.message}`);
+  }
+}
+
+/** Exit status for a configuration error (EX_CONFIG from sysexits.h). */
+export const CONFIG_ERROR_EXIT_CODE = 78;
+
+const MIN_JWT_SECRET_BYTES = 32;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Read and validate the configuration; throws ConfigError listing every problem. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: ConfigProblem[] = [];
+  const problem = (variable: string, message: string): void => {
+    problems.push({ variable, message });
+  };
+
+  const host = nonEmpty(env.HOST) ?? '127.0.0.1';
+
+  let port = 8080;
+  const rawPort = nonEmpty(env.PORT);
+  if (rawPort !== undefined) {
+    const parsed = /^\d+$/.test(rawPort) ? Number(rawPort) : NaN;
+    if (!Number.isInteger(parsed) || parsed > 65535) problem('PORT', 'must be an integer from 0 to 65535');
+    else port = parsed;
+  }
+
+  const databaseUrl = requiredUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], problem);
+  const redisUrl = requiredUrl(env, 'REDIS_URL', ['redis:', 'rediss:'], problem);
+
+  const secret = env.JWT_SECRET;
+  if (secret === undefined || secret === '') problem('JWT_SECRET', 'is required');
+  else if (Buffer.byteLength(secret, 'utf8') < MIN_JWT_SECRET_BYTES)
+    problem('JWT_SECRET', `must be at least ${MIN_JWT_SECRET_BYTES} bytes`);
+
+  const issuer = nonEmpty(env.JWT_ISSUER);
+  if (issuer === undefined) problem('JWT_ISSUER', 'is required');
+  const audience = nonEmpty(env.JWT_AUDIENCE);
+  if (audience === undefined) problem('JWT_AUDIENCE', 'is required');
+
+  let agentStepDelayMs = 0;
+  const rawDelay = nonEmpty(env.AGENT_STEP_DELAY_MS);
+  if (rawDelay !== undefined) {
+    const parsed = /^\d+$/.test(rawDelay) ? Number(rawDelay) : NaN;
+    if (!Number.isSafeInteger(parsed)) problem('AGENT_STEP_DELAY_MS', 'must be a non-negative integer');
+    else agentStepDelayMs = parsed;
+  }
+
+  const instanceId = nonEmpty(env.INSTANCE_ID) ?? `${hostname()}-${process.pid}`;
+  const redisKeyPrefix = env.REDIS_KEY_PREFIX ?? 'gp:';
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    host,
+    port,
+    databaseUrl: databaseUrl as string,
+    redisUrl: redisUrl as string,
+    jwt: { secret: secret as string, issuer: issuer as string, audience: audience as string },
+    agentStepDelayMs,
+    instanceId,
+    redisKeyPrefix,
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
+}
+
+function requiredUrl(
+  env: Env,
+  variable: string,
+  schemes: readonly string[],
+  problem: (variable: string, message: string) => void,
+): string | undefined {
+  const raw = nonEmpty(env[variable]);
+  if (raw === undefined) {
+    problem(variable, 'is required');
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    problem(variable, 'is not a valid URL');
+    return undefined;
+  }
+  if (!schemes.includes(url.protocol)) {
+    problem(variable, `must use the ${schemes.map((s) => `${s}//`).join(' or ')} scheme`);
+    return undefined;
+  }
+  return raw;
+}

@@ -1,0 +1,34 @@
+import type { ConnectionId, RunId, UserId } from '../domain/ids';
+
+/** What the registry needs from an established connection. */
+export interface LocalConnection {
+  readonly id: ConnectionId;
+  readonly userId: UserId;
+  deliverRunEvent(runId: RunId, seq: number, frameText: string): void;
+}
+
+/** This instance's established WebSocket connections, by user: where run events are delivered. */
+export class LocalConnections {
+  private readonly byUser = new Map<UserId, Set<LocalConnection>>();
+
+  add(connection: LocalConnection): void {
+    let set = this.byUser.get(connection.userId);
+    if (set === undefined) {
+      set = new Set();
+      this.byUser.set(connection.userId, set);
+    }
+    set.add(connection);
+  }
+
+  remove(connection: LocalConnection): void {
+    const set = this.byUser.get(connection.userId);
+    if (set === undefined || !set.delete(connection)) return;
+    if (set.size === 0) this.byUser.delete(connection.userId);
+  }
+
+  deliver(userId: UserId, runId: RunId, seq: number, frameText: string): void {
+    const set = this.byUser.get(userId);
+    if (set === undefined) return;
+    for (const connection of set) connection.deliverRunEvent(runId, seq, frameText);
+  }
+}

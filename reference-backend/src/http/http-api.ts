@@ -1,0 +1,74 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JwtVerifier } from '../auth/jwt-verifier';
+import { bearerToken } from '../auth/token-extraction';
+import { authenticate } from '../connection/user-context';
+import { parseThreadId } from '../domain/ids';
+import type { DependencyMonitor } from '../health/dependency-monitor';
+import type { Logger } from '../logger';
+import type { ChatStore } from '../storage/chat-store';
+import { isDatabaseUnavailable } from '../storage/database';
+import { sendError, sendJson } from './responses';
+
+export interface HttpApiDeps {
+  readonly instanceId: string;
+  readonly openConnections: () => number;
+  readonly monitor: DependencyMonitor;
+  readonly verifier: JwtVerifier;
+  readonly chatStore: ChatStore;
+  readonly logger: Logger;
+}
+
+const HISTORY_PATH = /^\/api\/threads\/([^/]+)\/messages$/;
+
+/** Plain HTTP routes: health, readiness and thread history. */
+export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    handle(deps, req, res).catch((err: unknown) => {
+      deps.logger.error('http request failed', err);
+      if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'internal error');
+      else res.destroy();
+    });
+  };
+}
+
+async function handle(deps: HttpApiDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const history = HISTORY_PATH.exec(path);
+  const known = path === '/health' || path === '/health/ready' || path === '/ws' || history !== null;
+  if (!known) return sendError(res, 404, 'NOT_FOUND', `no route for ${path}`);
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('Allow', 'GET');
+    return sendError(res, 405, 'METHOD_NOT_ALLOWED', `${req.method ?? ''} is not allowed on ${path}`);
+  }
+
+  if (path === '/health') {
+    return sendJson(res, 200, { status: 'ok', instance_id: deps.instanceId, connections: deps.openConnections() });
+  }
+  if (path === '/health/ready') {
+    const readiness = deps.monitor.readiness();
+    return sendJson(res, readiness === 'unavailable' ? 503 : 200, { status: readiness, dependencies: deps.monitor.snapshot() });
+  }
+  if (path === '/ws') return sendError(res, 426, 'UPGRADE_REQUIRED', '/ws accepts WebSocket upgrades only');
+
+  const auth = authenticate(deps.verifier, bearerToken(req.headers));
+  if (!auth.ok) return sendError(res, auth.status, auth.code, auth.message);
+  const threadId = parseThreadId(safeDecode(history?.[1] ?? ''));
+  if (threadId === null) return sendError(res, 404, 'NOT_FOUND', 'thread not found');
+  if (!deps.monitor.isUp('postgres')) return sendError(res, 503, 'SERVICE_UNAVAILABLE', 'PostgreSQL is unavailable');
+  try {
+    const messages = await deps.chatStore.history(auth.user.userId, threadId);
+    if (messages === null) return sendError(res, 404, 'NOT_FOUND', 'thread not found');
+    return sendJson(res, 200, { thread_id: threadId, messages });
+  } catch (err) {
+    if (isDatabaseUnavailable(err)) return sendError(res, 503, 'SERVICE_UNAVAILABLE', 'PostgreSQL is unavailable');
+    throw err;
+  }
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment; // malformed escapes: not a UUID either, so it ends as 404
+  }
+}

@@ -1,0 +1,69 @@
+// Must stay the first import: it speeds up loading every module below.
+import './boot/transpile-cache';
+import { parseCommandLine, CliUsageError } from './cli';
+import { CONFIG_ERROR_EXIT_CODE, ConfigError, loadConfig } from './config';
+import { FAULT_CATALOGUE, Faults, UnknownFaultError } from './faults';
+import { consoleLogger, describeError } from './logger';
+import { startServer } from './app';
+
+const USAGE_EXIT_CODE = 2;
+
+/**
+ * Entry point: command line, then configuration (fail fast, before
+ * listening), then the server. SIGTERM/SIGINT shut down gracefully.
+ */
+async function main(): Promise<void> {
+  let options;
+  try {
+    options = parseCommandLine(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof CliUsageError || err instanceof UnknownFaultError) {
+      process.stderr.write(`${err.message}\nusage: main.ts [--fault=NAME[,NAME...]]... [--list-faults]\n`);
+      process.exit(USAGE_EXIT_CODE);
+    }
+    throw err;
+  }
+  if (options.listFaults) {
+    process.stdout.write(`${JSON.stringify(FAULT_CATALOGUE.map(({ name, area, description }) => ({ name, area, description })))}\n`);
+    return;
+  }
+
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const line of err.lines()) process.stderr.write(`${line}\n`);
+      process.exit(CONFIG_ERROR_EXIT_CODE);
+    }
+    throw err;
+  }
+
+  const logger = consoleLogger;
+  // Never die on a stray error: a crash would drop every WebSocket without a close frame.
+  process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', reason));
+  process.on('uncaughtException', (err) => logger.error('uncaught exception', err));
+
+  const faults = new Faults(options.faults);
+  const server = await startServer(config, faults, logger);
+  const faultNote = faults.list().length > 0 ? ` with planted faults: ${faults.list().join(', ')}` : '';
+  logger.info(`golden-path reference backend listening on ${server.url} (instance ${config.instanceId})${faultNote}`);
+
+  const stop = (signal: NodeJS.Signals): void => {
+    logger.warn(`${signal} received: shutting down`);
+    server.shutdown().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error('shutdown failed', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`fatal: ${describeError(err)}\n`);
+  process.exit(1);
+});

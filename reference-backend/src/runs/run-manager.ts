@@ -1,0 +1,104 @@
+import { AgentRunner } from '../agent/agent-runner';
+import type { AgentModel } from '../agent/model';
+import type { ToolRegistry } from '../agent/tools/tool';
+import type { RunId } from '../domain/ids';
+import type { Faults } from '../faults';
+import { describeError, OutageLog, type Logger } from '../logger';
+import type { RunTicket } from '../storage/chat-store';
+import type { RunStore } from '../storage/run-store';
+import { delay, withTimeout } from '../util/timing';
+import { RunEventEmitter, type RunEventSink, type RunIdentity } from './run-event-emitter';
+
+export interface RunManagerDeps {
+  readonly runStore: RunStore;
+  readonly sink: RunEventSink;
+  readonly model: AgentModel;
+  readonly tools: ToolRegistry;
+  readonly faults: Faults;
+  readonly stepDelayMs: number;
+  readonly instanceId: string;
+  readonly logger: Logger;
+}
+
+/** After the grace period, aborted runs get this long to announce their failure. */
+const ABORT_SETTLE_MS = 3000;
+
+/**
+ * Owns the runs executing on this instance. Runs belong to the server, not to
+ * a socket: they go on when the socket that started them closes.
+ */
+export class RunManager {
+  private readonly active = new Map<RunId, { done: Promise<void>; controller: AbortController }>();
+  private readonly bookkeeping: OutageLog;
+
+  constructor(private readonly deps: RunManagerDeps) {
+    this.bookkeeping = new OutageLog(deps.logger, 'recording run outcomes');
+  }
+
+  /** Start the run unless it was already claimed (here or on another instance). */
+  startIfPending(run: RunTicket): void {
+    if (run.status !== 'pending' || this.active.has(run.runId)) return;
+    const controller = new AbortController();
+    const done = this.claimAndExecute(run, controller.signal)
+      .catch((err: unknown) => this.deps.logger.error(`run ${run.runId} crashed`, err))
+      .finally(() => this.active.delete(run.runId));
+    this.active.set(run.runId, { done, controller });
+  }
+
+  private async claimAndExecute(run: RunTicket, signal: AbortSignal): Promise<void> {
+    const { runStore, logger } = this.deps;
+    let claimed: boolean;
+    try {
+      claimed = await runStore.claimRun(run.runId, this.deps.instanceId);
+    } catch (err) {
+      // PostgreSQL went away right after the commit: run anyway, so the client sees the run fail instead of nothing.
+      logger.warn(`could not claim run ${run.runId}: ${describeError(err)}`);
+      claimed = true;
+    }
+    if (!claimed) return;
+
+    const identity: RunIdentity = { runId: run.runId, threadId: run.threadId, userId: run.userId };
+    const emitter = new RunEventEmitter(identity, runStore, this.deps.sink, this.deps.faults);
+    const runner = new AgentRunner(
+      {
+        model: this.deps.model,
+        tools: this.deps.tools,
+        emitter,
+        faults: this.deps.faults,
+        stepDelayMs: this.deps.stepDelayMs,
+        signal,
+        recordSuccess: (result) => runStore.recordSuccess({ ...identity, summary: result.summary }),
+      },
+      identity,
+    );
+    const outcome = await runner.run(run.content);
+    if (outcome.status === 'error') {
+      try {
+        await runStore.recordFailure(run.runId, outcome.error.code);
+        this.bookkeeping.recovered();
+      } catch (err) {
+        this.bookkeeping.failed(err);
+      }
+    }
+  }
+
+  /**
+   * Let in-flight runs finish within `graceMs`; then abort the rest, which end
+   * with an error agent_completed.
+   */
+  async drain(graceMs: number): Promise<void> {
+    const deadline = Date.now() + graceMs;
+    while (this.active.size > 0 && Date.now() < deadline) {
+      await Promise.race([this.allDone(), delay(deadline - Date.now())]);
+    }
+    if (this.active.size === 0) return;
+    for (const { controller } of this.active.values()) controller.abort();
+    await withTimeout(this.allDone(), ABORT_SETTLE_MS, 'aborting runs').catch((err: unknown) =>
+      this.deps.logger.warn(describeError(err)),
+    );
+  }
+
+  private async allDone(): Promise<void> {
+    await Promise.all([...this.active.values()].map((r) => r.done));
+  }
+}

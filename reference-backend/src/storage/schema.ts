@@ -1,0 +1,71 @@
+import type { Database } from './database';
+
+/** Arbitrary constant: the advisory lock that serialises concurrent migrations. */
+const MIGRATION_LOCK_KEY = 7_413_290_118;
+
+/**
+ * The whole schema, idempotent. `position` (bigserial) is the stable creation
+ * order of messages; timestamps are informative only.
+ */
+const SCHEMA_STATEMENTS = [
+  `CREATE TABLE IF NOT EXISTS threads (
+     thread_id  uuid PRIMARY KEY,
+     user_id    text NOT NULL,
+     created_at timestamptz NOT NULL DEFAULT now()
+   )`,
+  `CREATE TABLE IF NOT EXISTS runs (
+     run_id          uuid PRIMARY KEY,
+     thread_id       uuid NOT NULL REFERENCES threads (thread_id),
+     user_id         text NOT NULL,
+     user_message_id uuid NOT NULL,
+     status          text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'running', 'succeeded', 'failed')),
+     owner_instance  text,
+     error_code      text,
+     created_at      timestamptz NOT NULL DEFAULT now(),
+     started_at      timestamptz,
+     finished_at     timestamptz
+   )`,
+  `CREATE TABLE IF NOT EXISTS messages (
+     position          bigserial PRIMARY KEY,
+     message_id        uuid NOT NULL UNIQUE,
+     thread_id         uuid NOT NULL REFERENCES threads (thread_id),
+     user_id           text NOT NULL,
+     role              text NOT NULL CHECK (role IN ('user', 'assistant')),
+     content           text NOT NULL,
+     client_message_id uuid,
+     run_id            uuid NOT NULL,
+     created_at        timestamptz NOT NULL DEFAULT now()
+   )`,
+  `CREATE INDEX IF NOT EXISTS messages_by_thread ON messages (thread_id, position)`,
+  `CREATE INDEX IF NOT EXISTS messages_by_user ON messages (user_id, position)`,
+  `CREATE UNIQUE INDEX IF NOT EXISTS one_assistant_message_per_run ON messages (run_id) WHERE role = 'assistant'`,
+  // The idempotency ledger: one row per accepted (user, client_message_id).
+  `CREATE TABLE IF NOT EXISTS accepted_messages (
+     user_id           text NOT NULL,
+     client_message_id uuid NOT NULL,
+     message_id        uuid NOT NULL,
+     thread_id         uuid NOT NULL,
+     run_id            uuid NOT NULL,
+     accepted_at       timestamptz NOT NULL DEFAULT now(),
+     PRIMARY KEY (user_id, client_message_id)
+   )`,
+  `CREATE TABLE IF NOT EXISTS run_events (
+     run_id     uuid NOT NULL REFERENCES runs (run_id),
+     seq        integer NOT NULL,
+     type       text NOT NULL,
+     frame_text text NOT NULL,
+     created_at timestamptz NOT NULL DEFAULT now(),
+     PRIMARY KEY (run_id, seq)
+   )`,
+];
+
+/**
+ * Create the schema if needed. The transaction-scoped advisory lock makes two
+ * instances starting at once on an empty database take turns.
+ */
+export async function migrateSchema(db: Database): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    for (const statement of SCHEMA_STATEMENTS) await tx.query(statement);
+  });
+}

@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AgentRunner } from '../src/agent/agent-runner';
+import { isCostRequest, RuleBasedSpendAdvisor } from '../src/agent/rule-based-advisor';
+import {
+  analyseCostBreakdownTool,
+  extractSpendFiguresTool,
+  lookupSpendHistoryTool,
+  recommendOptimizationsTool,
+  type SpendHistorySource,
+} from '../src/agent/tools/spend-tools';
+import { ToolRegistry } from '../src/agent/tools/tool';
+import { Faults, type FaultName } from '../src/faults';
+import type { RunResult } from '../src/protocol/server-frames';
+import { RunEventEmitter } from '../src/runs/run-event-emitter';
+import { CollectingSink, MemoryEventStore, RUN, type DeliveredFrame } from './fakes';
+
+const COST_REQUEST = 'We spend $12,400 per month on AI, 70% on GPT-4. Please analyse our costs and recommend optimizations.';
+
+interface Harness {
+  sink: CollectingSink;
+  store: MemoryEventStore;
+  stored: RunResult[];
+  run: (request: string) => ReturnType<AgentRunner['run']>;
+  controller: AbortController;
+}
+
+function harness(options: { faults?: FaultName[]; stepDelayMs?: number; history?: SpendHistorySource; failStoreFromSeq?: number } = {}): Harness {
+  const sink = new CollectingSink();
+  const store = new MemoryEventStore();
+  if (options.failStoreFromSeq !== undefined) store.failFromSeq = options.failStoreFromSeq;
+  const faults = new Faults(options.faults ?? []);
+  const stored: RunResult[] = [];
+  const controller = new AbortController();
+  const history: SpendHistorySource = options.history ?? {
+    earlierUserMessages: () => Promise.resolve([{ content: 'last month we paid $10,000', createdAt: new Date('2025-01-01T00:00:00Z') }]),
+  };
+  const runner = new AgentRunner(
+    {
+      model: new RuleBasedSpendAdvisor(),
+      tools: new ToolRegistry([extractSpendFiguresTool, lookupSpendHistoryTool(history), analyseCostBreakdownTool, recommendOptimizationsTool]),
+      emitter: new RunEventEmitter(RUN, store, sink, faults),
+      faults,
+      stepDelayMs: options.stepDelayMs ?? 0,
+      signal: controller.signal,
+      recordSuccess: (result) => {
+        stored.push(result);
+        return Promise.resolve();
+      },
+    },
+    RUN,
+  );
+  return { sink, store, stored, run: (request) => runner.run(request), controller };
+}
+
+/** The five-event rules of protocol §5. */
+function assertWellFormed(frames: DeliveredFrame[]): void {
+  assert.deepEqual(frames.map((f) => f.seq), frames.map((_, i) => i + 1), 'seq 1..n without gaps');
+  assert.equal(frames[0]?.type, 'agent_started');
+  assert.equal(frames.filter((f) => f.type === 'agent_started').length, 1);
+  assert.equal(frames.at(-1)?.type, 'agent_completed');
+  assert.equal(frames.filter((f) => f.type === 'agent_completed').length, 1);
+  assert.ok(frames.some((f) => f.type === 'agent_thinking'), 'at least one agent_thinking');
+  const open = new Set<unknown>();
+  for (const f of frames) {
+    if (f.type === 'tool_executing') open.add(f.data['tool_call_id']);
+    if (f.type === 'tool_completed') assert.ok(open.delete(f.data['tool_call_id']), 'tool_completed after its tool_executing');
+  }
+  assert.equal(open.size, 0, 'every tool call completed');
+  for (const f of frames) assert.equal(f.run_id, RUN.runId);
+}
+
+void describe('RuleBasedSpendAdvisor + AgentRunner', () => {
+  void it('analyses a cost request with tools and recommends with amounts', async () => {
+    const h = harness();
+    const outcome = await h.run(COST_REQUEST);
+    assert.equal(outcome.status, 'success');
+    const frames = h.sink.frames;
+    assertWellFormed(frames);
+    const tools = frames.filter((f) => f.type === 'tool_executing').map((f) => f.data['tool_name']);
+    assert.deepEqual(tools, ['extract_spend_figures', 'lookup_spend_history', 'analyse_cost_breakdown', 'recommend_optimizations']);
+    const done = frames.at(-1)?.data as { status: string; result: RunResult };
+    assert.match(done.result.summary, /\$12,400 per month/);
+    assert.match(done.result.summary, /up 24% from the \$10,000/);
+    assert.ok(done.result.recommendations.length > 0 && done.result.recommendations.every((r) => r.title.length > 0));
+    assert.deepEqual(h.stored, [done.result]);
+    assert.deepEqual(h.store.events.map((e) => e.frameText), h.sink.texts);
+  });
+
+  void it('answers small talk with a thought and a recommendation', async () => {
+    const h = harness();
+    const outcome = await h.run('hello');
+    assert.equal(outcome.status, 'success');
+    assert.deepEqual(h.sink.types(), ['agent_started', 'agent_thinking', 'agent_completed']);
+    assert.ok(outcome.status === 'success' && outcome.result.summary.length > 0 && outcome.result.recommendations[0]?.title);
+  });
+
+  void it('recognises cost requests', () => {
+    assert.equal(isCostRequest('How can we optimise our LLM bill?'), true);
+    assert.equal(isCostRequest('we use 3M tokens a day'), true);
+    assert.equal(isCostRequest('good morning'), false);
+  });
+
+  void it('makes every step last at least the step delay', async () => {
+    const h = harness({ stepDelayMs: 25 });
+    const started = Date.now();
+    await h.run('hello');
+    assert.ok(Date.now() - started >= 25);
+    const h2 = harness({ stepDelayMs: 15 });
+    const started2 = Date.now();
+    await h2.run(COST_REQUEST);
+    assert.ok(Date.now() - started2 >= 7 * 15, 'seven steps of 15 ms');
+  });
+
+  void it('ends a run whose tool fails with tool_completed(error) then agent_completed(error)', async () => {
+    const h = harness({ history: { earlierUserMessages: () => Promise.reject(new Error('connection refused')) } });
+    const outcome = await h.run(COST_REQUEST);
+    assert.equal(outcome.status, 'error');
+    const frames = h.sink.frames;
+    assertWellFormed(frames);
+    const failed = frames.find((f) => f.type === 'tool_completed' && f.data['status'] === 'error');
+    assert.equal(failed?.data['tool_name'], 'lookup_spend_history');
+    const done = frames.at(-1)?.data as { status: string; error: { code: string; retryable: boolean } };
+    assert.equal(done.status, 'error');
+    assert.equal(done.error.code, 'TOOL_FAILED');
+    assert.equal(h.stored.length, 0);
+  });
+
+  void it('fails the run, live, when events stop persisting', async () => {
+    const h = harness({ failStoreFromSeq: 3 });
+    const outcome = await h.run(COST_REQUEST);
+    assert.ok(outcome.status === 'error' && outcome.error.code === 'SERVICE_UNAVAILABLE' && outcome.error.retryable);
+    assertWellFormed(h.sink.frames);
+    assert.equal(h.store.events.length, 2);
+  });
+
+  void it('ends with an error when aborted (shutdown), closing the open tool call', async () => {
+    const h = harness({ stepDelayMs: 10_000 });
+    const running = h.run(COST_REQUEST);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    h.controller.abort();
+    const outcome = await running;
+    assert.ok(outcome.status === 'error' && outcome.error.code === 'SHUTTING_DOWN');
+    assertWellFormed(h.sink.frames);
+    assert.deepEqual(h.sink.types(), ['agent_started', 'agent_thinking', 'agent_completed']);
+  });
+
+  void it('plants the agent_events faults', async () => {
+    const types = async (fault: FaultName): Promise<string[]> => {
+      const h = harness({ faults: [fault] });
+      await h.run(COST_REQUEST);
+      return h.sink.types();
+    };
+    assert.ok(!(await types('no_thinking')).includes('agent_thinking'));
+    const unpaired = await types('unpaired_tool');
+    assert.equal(unpaired.filter((t) => t === 'tool_executing').length - unpaired.filter((t) => t === 'tool_completed').length, 1);
+    assert.equal((await types('completed_before_tool')).at(-1), 'tool_completed');
+    assert.equal((await types('started_twice')).filter((t) => t === 'agent_started').length, 2);
+    const empty = harness({ faults: ['empty_recommendations'] });
+    await empty.run(COST_REQUEST);
+    assert.deepEqual((empty.sink.frames.at(-1)?.data as { result: RunResult }).result.recommendations, []);
+  });
+});

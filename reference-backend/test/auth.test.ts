@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import jwt from 'jsonwebtoken';
+import { JwtVerifier } from '../src/auth/jwt-verifier';
+import { bearerToken, handshakeToken, subprotocolToken } from '../src/auth/token-extraction';
+import { authenticate } from '../src/connection/user-context';
+
+const config = { secret: 's'.repeat(40), issuer: 'gp-issuer', audience: 'gp-audience' };
+const verifier = new JwtVerifier(config);
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+function sign(claims: Record<string, unknown>, options: jwt.SignOptions = {}, secret = config.secret): string {
+  return jwt.sign(
+    { sub: 'user-1', iss: config.issuer, aud: config.audience, exp: nowSeconds() + 60, permissions: ['read', 'write'], ...claims },
+    secret,
+    { algorithm: 'HS256', ...options },
+  );
+}
+
+void describe('JwtVerifier', () => {
+  void it('accepts a valid HS256 token', () => {
+    const result = verifier.verify(sign({}));
+    assert.equal(result.ok, true);
+  });
+
+  void it('rejects other algorithms, including none', () => {
+    assert.equal(verifier.verify(sign({}, { algorithm: 'HS512' })).ok, false);
+    const unsigned = jwt.sign({ sub: 'u', iss: config.issuer, aud: config.audience, exp: nowSeconds() + 60 }, '', { algorithm: 'none' });
+    assert.equal(verifier.verify(unsigned).ok, false);
+  });
+
+  void it('rejects a wrong signature, issuer or audience', () => {
+    assert.equal(verifier.verify(sign({}, {}, 'x'.repeat(40))).ok, false);
+    assert.equal(verifier.verify(sign({ iss: 'someone-else' })).ok, false);
+    assert.equal(verifier.verify(sign({ aud: 'other-api' })).ok, false);
+  });
+
+  void it('accepts an audience array containing ours', () => {
+    assert.equal(verifier.verify(sign({ aud: ['other', config.audience] })).ok, true);
+  });
+
+  void it('requires exp and honours it with at most the leeway', () => {
+    const withoutExp = jwt.sign({ sub: 'u', iss: config.issuer, aud: config.audience }, config.secret, { algorithm: 'HS256' });
+    assert.equal(verifier.verify(withoutExp).ok, false);
+    assert.equal(verifier.verify(sign({ exp: nowSeconds() - 6 })).ok, false);
+    assert.equal(verifier.verify(sign({ exp: nowSeconds() - 3 })).ok, false);
+  });
+
+  void it('honours nbf', () => {
+    assert.equal(verifier.verify(sign({ nbf: nowSeconds() + 30 })).ok, false);
+    assert.equal(verifier.verify(sign({ nbf: nowSeconds() - 30 })).ok, true);
+  });
+
+  void it('rejects garbage', () => {
+    assert.equal(verifier.verify('not.a.jwt').ok, false);
+    assert.equal(verifier.verify('').ok, false);
+  });
+});
+
+void describe('authenticate (user context)', () => {
+  void it('builds a typed context once', () => {
+    const exp = nowSeconds() + 60;
+    const auth = authenticate(verifier, sign({ sub: 'alice@example.com', exp, permissions: ['read', 'write', 'admin', 7] }));
+    assert.ok(auth.ok);
+    assert.equal(auth.user.userId, 'alice@example.com');
+    assert.deepEqual([...auth.user.permissions].sort(), ['read', 'write']);
+    assert.equal(auth.user.expiresAtMs, exp * 1000);
+  });
+
+  void it('answers 401 for a missing or bad token and a bad sub', () => {
+    for (const token of [null, 'garbage', sign({ sub: 'has space' }), sign({ sub: 'x'.repeat(129) }), sign({ sub: '' }), sign({ sub: 42 })]) {
+      const auth = authenticate(verifier, token);
+      assert.ok(!auth.ok);
+      assert.equal(auth.status, 401);
+      assert.equal(auth.code, 'UNAUTHORIZED');
+    }
+    assert.ok(authenticate(verifier, sign({ sub: 'A-z0.9_:@-'.padEnd(128, 'x') })).ok);
+  });
+
+  void it('answers 403 without read', () => {
+    for (const permissions of [['write'], [], 'read', undefined]) {
+      const auth = authenticate(verifier, sign({ permissions }));
+      assert.ok(!auth.ok);
+      assert.equal(auth.status, 403);
+      assert.equal(auth.code, 'FORBIDDEN');
+    }
+  });
+});
+
+void describe('token extraction', () => {
+  const encoded = (token: string): string => `jwt.${Buffer.from(token).toString('base64url')}`;
+
+  void it('reads a bearer header', () => {
+    assert.equal(bearerToken({ authorization: 'Bearer abc.def.ghi' }), 'abc.def.ghi');
+    assert.equal(bearerToken({ authorization: 'bearer abc' }), 'abc');
+    assert.equal(bearerToken({ authorization: 'Basic abc' }), null);
+    assert.equal(bearerToken({}), null);
+  });
+
+  void it('reads jwt-auth + jwt.<base64url> subprotocols', () => {
+    assert.equal(subprotocolToken(['jwt-auth', encoded('a.b.c')]), 'a.b.c');
+    assert.equal(subprotocolToken([encoded('a.b.c')]), null);
+    assert.equal(subprotocolToken(['jwt-auth']), null);
+  });
+
+  void it('prefers the header over subprotocols and ignores the query string', () => {
+    const headers = { authorization: 'Bearer header.token.x', 'sec-websocket-protocol': `jwt-auth, ${encoded('proto.token.y')}` };
+    assert.equal(handshakeToken(headers), 'header.token.x');
+    assert.equal(handshakeToken({ 'sec-websocket-protocol': `jwt-auth, ${encoded('proto.token.y')}` }), 'proto.token.y');
+    assert.equal(handshakeToken({}), null);
+  });
+});
