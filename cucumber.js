@@ -28,6 +28,10 @@ const local = {
   maxEventGapMs: 15000, // PROTOCOL §5
   runCompletesWithinMs: 10000, // PROTOCOL §5, AGENT_STEP_DELAY_MS = 0
   failureEndsWithinMs: 10000, // PROTOCOL §5
+  unavailableWithinMs: 5000, // PROTOCOL §6
+  readinessReflectsWithinMs: 5000, // PROTOCOL §2, §6
+  slowDependencyLatencyMs: 500, // each way: about 1 s per round trip
+  faultOutcomeWithinMs: 12000,
   replyWithinMs: 2000,
   shutdownGraceMs: 12000,
   pacedStepDelayMs: 150,

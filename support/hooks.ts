@@ -5,6 +5,7 @@ import { currentMetrics, emptyMetrics, metricsDelta, SUCCESS_METRICS_MEDIA_TYPE 
 import { expectNoBrokenConnections } from './expectations/connection-expectations';
 import { expectFramesHonourContract } from './expectations/contract-expectations';
 import { expectHistoryExactlyOnce } from './expectations/history-expectations';
+import { classifyFaultMessages } from './scenario/dependency-faults';
 
 setWorldConstructor(GoldenPathWorld);
 // The longest a single step may take; each wait inside a step has its own,
@@ -24,6 +25,7 @@ After({ name: 'frame contract, exactly-once history, close everything, transcrip
   // their failure is reported after everything is closed and accounted for.
   let failure: Error | undefined;
   try {
+    classifyFaultMessages(this);
     expectFramesHonourContract(this.users.flatMap((user) => user.connections));
     // PROTOCOL §7 after every scenario that had messages accepted, not only where a step asks.
     // Through the suite's own backend: every launched instance shares its database, and a

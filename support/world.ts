@@ -30,6 +30,8 @@ export class GoldenPathWorld extends World<GoldenPathParameters> {
   /** A crowd of users for storm scenarios, kept out of the cast and summarised in the transcript. */
   crowd: ChatUser[] = [];
   crowdAttempts: CrowdAttempt[] = [];
+  /** The crowd's connections as they were when the backend restarted. */
+  crowdBeforeRestart: CrowdAttempt[] = [];
   /** The client_message_id of a question sent before the chat was ready. */
   readonly earlyClientMessageId = newClientMessageId();
   /** /health connections when a step noted them. */
@@ -67,11 +69,16 @@ export class GoldenPathWorld extends World<GoldenPathParameters> {
    * Launches a backend of this scenario's own, behind fault proxies, and
    * points the scenario's users at it. Stopped when the scenario ends.
    */
-  async useOwnBackend(extra: Record<string, string> = {}): Promise<OwnBackend> {
-    const own = await OwnBackend.launch(this.profile, `own-${this.ownBackends.length + 1}`, extra);
+  async useOwnBackend(extra: Record<string, string> = {}, options: { dependenciesDownAtStart?: boolean } = {}): Promise<OwnBackend> {
+    const own = await OwnBackend.launch(this.profile, `own-${this.ownBackends.length + 1}`, extra, options);
     this.ownBackends.push(own);
     this.switchedEndpoint = own;
     return own;
+  }
+
+  /** True while a dependency of the scenario's own backend is cut, blackholed or slowed. */
+  get dependencyBroken(): boolean {
+    return this.ownBackends.some((own) => own.postgres.currentMode.kind !== 'pass' || own.redis.currentMode.kind !== 'pass');
   }
 
   /** The backend this scenario launched for itself, for steps that break its dependencies. */

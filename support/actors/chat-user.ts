@@ -25,6 +25,8 @@ export interface SentMessage {
   readonly frame: SentFrame;
   /** Set once message_accepted arrived. */
   accepted?: AcceptedMessage;
+  /** Sent while a step had a dependency of the backend broken (counted for the degradation metric). */
+  duringFault?: boolean;
 }
 
 /** A run as one connection saw it, through to agent_completed. */
@@ -126,6 +128,18 @@ export class ChatUser {
   /** Sends the very same user_message again (same client_message_id), as an app retrying after a lost acknowledgement would. */
   resend(message: SentMessage): void {
     message.connection.sendText(message.frame.text);
+  }
+
+  /**
+   * Retries an earlier message on the current tab (same client_message_id and
+   * content), tracked as a message of its own so its acknowledgement is awaited anew.
+   */
+  retry(message: SentMessage): SentMessage {
+    const connection = this.chat;
+    const frame = connection.sendText(message.frame.text);
+    const retried: SentMessage = { request: message.request, clientMessageId: message.clientMessageId, connection, frame };
+    this.messages.push(retried);
+    return retried;
   }
 
   /** Waits for message_accepted of `message` on the connection it was sent on. */

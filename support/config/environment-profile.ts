@@ -20,6 +20,14 @@ export interface EnvironmentProfile {
   readonly runCompletesWithinMs: number;
   /** PROTOCOL §5: a run that cannot finish still ends within 10 s of the failure. */
   readonly failureEndsWithinMs: number;
+  /** PROTOCOL §6: with PostgreSQL down, SERVICE_UNAVAILABLE within 5 s. */
+  readonly unavailableWithinMs: number;
+  /** PROTOCOL §2/§6: /health/ready and `degraded` reflect a dependency change within 5 s. */
+  readonly readinessReflectsWithinMs: number;
+  /** Latency the fault proxy adds each way for a "slow" database (a round trip costs twice this). */
+  readonly slowDependencyLatencyMs: number;
+  /** The longest a user may wait, while a dependency is broken, for a run or an explicit error. */
+  readonly faultOutcomeWithinMs: number;
   /** Plain request/response waits (pong, an error frame, an HTTP answer). */
   readonly replyWithinMs: number;
   /** How long a backend gets to exit after SIGTERM before it is killed. */
@@ -39,7 +47,7 @@ export interface EnvironmentProfile {
 
 const NUMBERS = [
   'backendStartTimeoutMs', 'connectTimeoutMs', 'acceptedWithinMs', 'startedWithinMs', 'maxEventGapMs', 'runCompletesWithinMs',
-  'failureEndsWithinMs', 'replyWithinMs', 'shutdownGraceMs', 'pacedStepDelayMs', 'churnCycles',
+  'failureEndsWithinMs', 'unavailableWithinMs', 'readinessReflectsWithinMs', 'slowDependencyLatencyMs', 'faultOutcomeWithinMs', 'replyWithinMs', 'shutdownGraceMs', 'pacedStepDelayMs', 'churnCycles',
 ] as const;
 const STORM_NUMBERS = ['users', 'withinMs', 'readyP50Ms', 'readyP99Ms'] as const;
 

@@ -12,7 +12,8 @@ export async function openChat(world: GoldenPathWorld, name: string): Promise<vo
 }
 
 export function ask(world: GoldenPathWorld, name: string, request: ChatRequest): void {
-  world.user(name).ask(request);
+  const message = world.user(name).ask(request);
+  message.duringFault = world.dependencyBroken;
 }
 
 export async function messageAcceptedPromptly(world: GoldenPathWorld, name: string): Promise<void> {

@@ -215,13 +215,14 @@ function parseJson(text: string): unknown {
 
 /** SIGTERM to the scenario's own backend, then the same command started again on the same port. */
 export async function chatServiceRestarts(world: GoldenPathWorld): Promise<void> {
+  world.crowdBeforeRestart = world.crowdAttempts;
   world.restartExit = await world.ownBackend.restart(world.profile);
 }
 
 export async function everyoneToldGoingAway(world: GoldenPathWorld): Promise<void> {
   const violations: string[] = [];
   if (world.restartExit !== 0) violations.push(`the backend exited with ${String(world.restartExit)} on SIGTERM instead of 0: the platform counts every deploy as a crash`);
-  for (const attempt of world.crowdAttempts) {
+  for (const attempt of world.crowdBeforeRestart) {
     const close = attempt.connection?.closeEvent ?? (await attempt.connection?.waitForClose('waiting for the shutdown close', world.profile.replyWithinMs));
     if (close?.code !== 1001) violations.push(`${attempt.user.name}'s connection closed with ${String(close?.code)} instead of 1001 (going away): the client cannot tell a deploy from a failure, so it shows an error instead of quietly reconnecting`);
   }

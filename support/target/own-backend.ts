@@ -16,10 +16,19 @@ export class OwnBackend {
     readonly redis: FaultProxy,
   ) {}
 
-  static async launch(profile: EnvironmentProfile, label: string, extra: Record<string, string> = {}): Promise<OwnBackend> {
+  static async launch(
+    profile: EnvironmentProfile,
+    label: string,
+    extra: Record<string, string> = {},
+    options: { dependenciesDownAtStart?: boolean } = {},
+  ): Promise<OwnBackend> {
     const settings = requireLaunchSettings();
     const postgres = await FaultProxy.start(hostAndPort(settings.postgres.url, 5432));
     const redis = await FaultProxy.start(hostAndPort(settings.redis.url, 6379));
+    if (options.dependenciesDownAtStart === true) {
+      postgres.cut();
+      redis.cut();
+    }
     try {
       const backend = await launchBackend(profile, label, extra, {
         postgres: postgres.proxiedUrl(settings.postgres.url),

@@ -1,0 +1,61 @@
+@race_conditions
+Feature: Handshake storms — everyone who opens the chat gets a working one
+
+  Business Value Justification
+    Segment:        all users, and most of all at peak hours and after deploys
+    Business goal:  chat sessions established 99%+ of the time, with 0% 1011s
+    Value impact:   when many users connect at once — a launch, a reconnect
+                    wave after a deploy — every one of them gets a ready chat,
+                    quickly, and nobody is thrown out with an internal error
+    Revenue at risk: the seed plan's first critical issue — WebSocket 1011s in
+                    Cloud Run under rapid connections; a user who sees
+                    "connection failed" leaves, and peak hours are when the
+                    most paying users are online
+
+  How many users, how fast and how quickly the chat must be ready come from
+  the environment profile (cucumber.js): 200 users within a second and a p99
+  of 250 ms on a local machine; looser limits against a staging deployment.
+
+  @mission_critical @integration
+  Scenario: A crowd opens the chat within one second and every one of them is served
+    Given a crowd of users is signed in
+    When the whole crowd opens the chat within a second
+    Then every one of them is told the chat is ready
+    And no connection is closed with an internal error or dropped
+    And the time until the chat is ready stays within the environment's limits
+
+  @mission_critical @integration
+  Scenario: What Alice sends the instant her connection opens is answered after the chat is ready, in order
+    Given Alice is signed in
+    When Alice's app sends a ping, a question and another ping the moment her connection opens
+    Then the chat says it is ready before it answers anything Alice sent
+    And Alice's frames are answered in the order she sent them
+    And Alice watches the agent start, think, use its tools and complete
+
+  @mission_critical @integration
+  Scenario: A hundred quick connect-and-close cycles leave nothing behind
+    Given Alice is signed in
+    And the chat service reports how many connections it holds
+    When Alice opens and closes the chat again and again in quick succession
+    Then the chat service is back to the number of connections it held before
+    And Alice can still open the chat and get an answer
+
+  @mission_critical @e2e
+  Scenario: Alice's ten tabs all follow a run, and an eleventh is refused politely
+    Given Alice is signed in
+    And Alice has the chat open in ten tabs
+    When Alice asks the agent to analyse her AI spend
+    And Alice opens an eleventh tab
+    Then Alice's eleventh tab is refused as one too many, before the connection is upgraded
+    And every tab of Alice's sees the whole run, each following every event rule
+
+  @e2e @needs_control
+  Scenario: After a restart the whole crowd reconnects at once and every one of them is served
+    Given a chat service whose database and cache the test can break
+    And a crowd of users is signed in
+    And the crowd has the chat open
+    When the chat service restarts
+    And the whole crowd reconnects at once
+    Then every one of them was told the service was going away
+    And every one of them is told the chat is ready
+    And no connection is closed with an internal error or dropped
