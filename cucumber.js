@@ -32,6 +32,8 @@ const local = {
   readinessReflectsWithinMs: 5000, // PROTOCOL §2, §6
   slowDependencyLatencyMs: 500, // each way: about 1 s per round trip
   faultOutcomeWithinMs: 12000,
+  configErrorExitWithinMs: 10000, // PROTOCOL §1
+  isolationUsers: 50,
   replyWithinMs: 2000,
   shutdownGraceMs: 12000,
   pacedStepDelayMs: 150,

@@ -10,6 +10,8 @@ import type { ExampleRun } from './scenario/event-rule-examples';
 import { emptyMetrics, type SuccessMetrics } from './report/success-metrics';
 import type { Endpoint, SystemUnderTest } from './target/system-under-test';
 import { OwnBackend } from './target/own-backend';
+import type { LaunchedBackend } from './target/launched-backend';
+import type { HistoryResponse } from './client/history-client';
 
 /** Cucumber's world parameters: the environment profile (see cucumber.js). */
 export type GoldenPathParameters = EnvironmentProfile;
@@ -40,6 +42,14 @@ export class GoldenPathWorld extends World<GoldenPathParameters> {
   extraTabOutcome: { upgraded: boolean; status: number; body: string; contentType?: string | undefined } | undefined;
   /** Exit code of the own backend when it was restarted. */
   restartExit: number | null | undefined;
+  /** A backend started with a configuration problem, and whether its port ever answered. */
+  misconfigured: { backend: LaunchedBackend; answered: boolean; problem: string } | undefined;
+  /** How each of several instances started together ended: the backend, or why it failed. */
+  instanceStarts: Array<LaunchedBackend | string> = [];
+  /** Released when the scenario ends, after its connections are closed (backends, servers). */
+  readonly cleanups: Array<() => Promise<unknown> | undefined> = [];
+  /** Released after everything else (databases the scenario created). */
+  readonly cleanupsLast: Array<() => Promise<unknown>> = [];
   /** When a step broke a dependency (performance.now()). */
   failureStartedAt: number | undefined;
   /** The example event stream of a @unit rule scenario. */
@@ -73,6 +83,18 @@ export class GoldenPathWorld extends World<GoldenPathParameters> {
     const own = await OwnBackend.launch(this.profile, `own-${this.ownBackends.length + 1}`, extra, options);
     this.ownBackends.push(own);
     this.switchedEndpoint = own;
+    return own;
+  }
+
+  /** Instances of the backend launched side by side, for several-instance scenarios. */
+  instances: OwnBackend[] = [];
+  /** The answer to an attempt to read someone else's conversation. */
+  foreignRead: { response: HistoryResponse; owner: string } | undefined;
+
+  /** Launches another instance of the backend command (behind its own fault proxies) without switching the scenario to it. */
+  async launchOwnInstance(label: string): Promise<OwnBackend> {
+    const own = await OwnBackend.launch(this.profile, label);
+    this.ownBackends.push(own);
     return own;
   }
 
@@ -131,5 +153,7 @@ export class GoldenPathWorld extends World<GoldenPathParameters> {
   async dispose(): Promise<void> {
     await Promise.all(this.users.map((user) => user.closeAll()));
     await Promise.all(this.ownBackends.map((own) => own.stop(this.profile.shutdownGraceMs)));
+    await Promise.all(this.cleanups.map((release) => release()));
+    for (const release of this.cleanupsLast) await release();
   }
 }

@@ -29,6 +29,14 @@ export interface SentMessage {
   duringFault?: boolean;
 }
 
+/** Where and how a tab connects. */
+export interface TabOptions extends Pick<ConnectOptions, 'sendOnOpen'> {
+  /** Another backend instance than the scenario's current one. */
+  readonly endpoint?: Endpoint;
+  /** Names the instance in transcripts: "Alice/tab-2@second". */
+  readonly instanceLabel?: string;
+}
+
 /** A run as one connection saw it, through to agent_completed. */
 export interface WatchedRun {
   readonly message: SentMessage;
@@ -66,21 +74,21 @@ export class ChatUser {
   }
 
   /** Opens a tab: upgrades, then waits for connection_established. */
-  async openChat(form: TokenForm = 'header', options: Pick<ConnectOptions, 'sendOnOpen'> = {}): Promise<ChatConnection> {
+  async openChat(form: TokenForm = 'header', options: TabOptions = {}): Promise<ChatConnection> {
     const connection = await this.connect(form, options);
     await connection.waitForType('connection_established', this.profile.connectTimeoutMs);
     return connection;
   }
 
   /** Opens a tab and returns once upgraded (101), without waiting for readiness; refusals reject with HandshakeRefusedError. */
-  async connect(form: TokenForm = 'header', options: Pick<ConnectOptions, 'sendOnOpen'> = {}): Promise<ChatConnection> {
+  async connect(form: TokenForm = 'header', options: TabOptions = {}): Promise<ChatConnection> {
     this.tabCount += 1;
     const connection = await ChatConnection.connect({
-      label: `${this.name}/tab-${this.tabCount}`,
-      url: this.endpoint().wsUrl,
+      label: `${this.name}/tab-${this.tabCount}${options.instanceLabel === undefined ? '' : `@${options.instanceLabel}`}`,
+      url: (options.endpoint ?? this.endpoint()).wsUrl,
       credentials: presentToken(this.token(), form),
       timeoutMs: this.profile.connectTimeoutMs,
-      ...options,
+      ...(options.sendOnOpen === undefined ? {} : { sendOnOpen: options.sendOnOpen }),
     });
     this.connections.push(connection);
     return connection;

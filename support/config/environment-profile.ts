@@ -28,6 +28,10 @@ export interface EnvironmentProfile {
   readonly slowDependencyLatencyMs: number;
   /** The longest a user may wait, while a dependency is broken, for a run or an explicit error. */
   readonly faultOutcomeWithinMs: number;
+  /** PROTOCOL §1: a configuration error ends the process within 10 s. */
+  readonly configErrorExitWithinMs: number;
+  /** Users running agents at once in the isolation scenario. */
+  readonly isolationUsers: number;
   /** Plain request/response waits (pong, an error frame, an HTTP answer). */
   readonly replyWithinMs: number;
   /** How long a backend gets to exit after SIGTERM before it is killed. */
@@ -47,7 +51,7 @@ export interface EnvironmentProfile {
 
 const NUMBERS = [
   'backendStartTimeoutMs', 'connectTimeoutMs', 'acceptedWithinMs', 'startedWithinMs', 'maxEventGapMs', 'runCompletesWithinMs',
-  'failureEndsWithinMs', 'unavailableWithinMs', 'readinessReflectsWithinMs', 'slowDependencyLatencyMs', 'faultOutcomeWithinMs', 'replyWithinMs', 'shutdownGraceMs', 'pacedStepDelayMs', 'churnCycles',
+  'failureEndsWithinMs', 'unavailableWithinMs', 'readinessReflectsWithinMs', 'slowDependencyLatencyMs', 'faultOutcomeWithinMs', 'configErrorExitWithinMs', 'isolationUsers', 'replyWithinMs', 'shutdownGraceMs', 'pacedStepDelayMs', 'churnCycles',
 ] as const;
 const STORM_NUMBERS = ['users', 'withinMs', 'readyP50Ms', 'readyP99Ms'] as const;
 

@@ -34,10 +34,8 @@ export class LaunchedBackend {
 
   /** Starts the process and waits until it is ready; fails with the reason if it is not. */
   static async start(launch: BackendLaunch, port?: number): Promise<LaunchedBackend> {
-    const chosenPort = port ?? (await freePort());
-    const env = { ...process.env, ...launch.environment, HOST: '127.0.0.1', PORT: String(chosenPort) };
-    const child = OwnedProcess.startShell(launch.label, launch.command, env, launch.cwd);
-    const backend = new LaunchedBackend(child, chosenPort, launch);
+    const backend = await LaunchedBackend.spawn(launch, port);
+    const child = backend.process;
     try {
       await backend.waitUntilHealthy(launch.startTimeoutMs);
     } catch (error) {
@@ -45,6 +43,13 @@ export class LaunchedBackend {
       throw error;
     }
     return backend;
+  }
+
+  /** Starts the process and returns at once, without waiting for readiness (it may be meant to fail). */
+  static async spawn(launch: BackendLaunch, port?: number): Promise<LaunchedBackend> {
+    const chosenPort = port ?? (await freePort());
+    const child = OwnedProcess.startShell(launch.label, launch.command, launchEnvironment(launch.environment, chosenPort), launch.cwd);
+    return new LaunchedBackend(child, chosenPort, launch);
   }
 
   async waitUntilHealthy(timeoutMs: number): Promise<void> {
@@ -78,6 +83,17 @@ export class LaunchedBackend {
   async stop(graceMs: number): Promise<void> {
     await this.process.stop(graceMs);
   }
+}
+
+/** PROTOCOL §1's variables: only what the suite sets reaches a backend, never a stray value from the shell. */
+const PROTOCOL_VARIABLES = [
+  'HOST', 'PORT', 'DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'JWT_ISSUER', 'JWT_AUDIENCE', 'AGENT_STEP_DELAY_MS', 'INSTANCE_ID', 'REDIS_KEY_PREFIX',
+];
+
+function launchEnvironment(environment: Record<string, string>, port: number): NodeJS.ProcessEnv {
+  const inherited: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of PROTOCOL_VARIABLES) delete inherited[name];
+  return { ...inherited, ...environment, HOST: '127.0.0.1', PORT: String(port) };
 }
 
 class ExitedEarly extends GiveUp {

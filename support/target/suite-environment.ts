@@ -172,6 +172,28 @@ export function launchBackend(
   });
 }
 
+/**
+ * Starts the backend command with the suite's environment changed by
+ * `changes` (undefined removes a variable), without waiting for readiness:
+ * for backends that are meant to refuse to start.
+ */
+export function spawnBackend(profile: EnvironmentProfile, label: string, changes: Record<string, string | undefined>): Promise<LaunchedBackend> {
+  const settings = requireLaunchSettings();
+  const environment: Record<string, string> = backendEnvironment(settings, { INSTANCE_ID: `${label}-${process.pid}` });
+  for (const [name, value] of Object.entries(changes)) {
+    if (value === undefined) delete environment[name];
+    else environment[name] = value;
+  }
+  return LaunchedBackend.spawn({
+    label,
+    command: settings.config.command,
+    commandLabel: `${settings.config.commandLabel} (${label})`,
+    cwd: settings.config.cwd,
+    environment,
+    startTimeoutMs: profile.backendStartTimeoutMs,
+  });
+}
+
 /** Like `launchBackend`, but kept until the suite ends. */
 async function launchSharedBackend(profile: EnvironmentProfile, label: string, extra: Record<string, string>): Promise<LaunchedBackend> {
   const backend = await launchBackend(profile, label, extra);

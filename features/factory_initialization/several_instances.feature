@@ -1,0 +1,40 @@
+@factory_initialization
+Feature: Several instances — a user's tabs on different instances all follow her runs
+
+  Business Value Justification
+    Segment:        every user once the service scales past one instance
+    Business goal:  scaling out is invisible to users
+    Value impact:   the load balancer may put each tab on a different instance;
+                    events fan out between instances through the cache, and
+                    when the cache fails, resume fills the gap from the database
+    Revenue at risk: a tab that stays silent because its instance never heard
+                    of the run looks broken — at exactly the scale where the
+                    most customers are affected
+
+  @mission_critical @e2e @needs_control
+  Scenario: A run started on one instance is seen live on the other
+    Given the chat service runs as two instances sharing one database and cache
+    And Alice is signed in
+    And Alice has one tab open on each instance
+    When Alice asks the agent to analyse her AI spend from her tab on the first instance
+    Then Alice's tab on the first instance sees the whole run, following every event rule
+    And Alice's tab on the second instance sees the whole run, following every event rule
+
+  @e2e @needs_control
+  Scenario: A run started on the second instance is seen live on the first
+    Given the chat service runs as two instances sharing one database and cache
+    And Alice is signed in
+    And Alice has one tab open on each instance
+    When Alice asks the agent to analyse her AI spend from her tab on the second instance
+    Then Alice's tab on the second instance sees the whole run, following every event rule
+    And Alice's tab on the first instance sees the whole run, following every event rule
+
+  @mission_critical @e2e @needs_control
+  Scenario: With the cache down, the other instance's tab catches up by resuming
+    Given the chat service runs as two instances sharing one database and cache
+    And Alice is signed in
+    And Alice has one tab open on each instance
+    And the cache between the instances is down
+    When Alice asks the agent to analyse her AI spend from her tab on the first instance
+    Then Alice's tab on the first instance sees the whole run, following every event rule
+    And Alice's tab on the second instance catches up on the run by resuming it

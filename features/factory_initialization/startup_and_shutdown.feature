@@ -1,0 +1,45 @@
+@factory_initialization
+Feature: Start-up and shut-down — refuse to start broken, start together, stop without losing work
+
+  Business Value Justification
+    Segment:        every user, through every deploy and every scale-out
+    Business goal:  zero broken deploys reach users; zero runs lost to a deploy
+    Value impact:   a misconfigured service refuses to start and names the
+                    setting at fault; well-configured instances come up side by
+                    side; a shutdown lets running answers finish
+    Revenue at risk: the seed plan's third critical issue — factory
+                    initialization failures; a service that starts broken
+                    fails every user until someone notices, and a deploy that
+                    drops sockets loses every answer in flight
+
+  @mission_critical @integration @needs_control
+  Scenario Outline: A service started with <problem> refuses to start and names <variable>
+    When the chat service is started with <problem>
+    Then it exits with an error within seconds
+    And its error output names <variable>
+    And it never answered on its port
+
+    Examples:
+      | problem                                | variable     |
+      | no signing secret                      | JWT_SECRET   |
+      | a signing secret shorter than 32 bytes | JWT_SECRET   |
+      | no token issuer                        | JWT_ISSUER   |
+      | no token audience                      | JWT_AUDIENCE |
+      | a database address that is not a URL   | DATABASE_URL |
+      | a cache address that is not a URL      | REDIS_URL    |
+
+  @mission_critical @integration @needs_control
+  Scenario: Two instances deployed at the same moment on an empty database both come up
+    When two instances of the chat service start at the same moment on an empty database
+    Then both instances come up ready
+
+  @mission_critical @e2e @needs_control
+  Scenario: A deploy during Alice's run lets it finish, then says goodbye properly
+    Given a chat service with a patient agent, whose database and cache the test can break
+    And Alice is signed in
+    And Alice has the chat open
+    When Alice asks the agent to analyse her AI spend
+    And the chat service is told to shut down while Alice's run is in progress
+    Then Alice's run still completes
+    And Alice's connection is closed as the service going away
+    And the chat service exits cleanly
