@@ -1,7 +1,7 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { GoldenPathWorld } from '../support/world';
 import {
-  breakableChatService, completeOrExplicitError, databaseFailsMidRun, dependencyComesBack, dependencyGoesDown, dependencyStopsAnswering,
+  askedWhileDatabaseDown, breakableChatService, completeOrExplicitError, databaseFailsMidRun, dependencyComesBack, dependencyGoesDown, dependencyStopsAnswering,
   dependencyTurnsSlow, newChatReportsDegraded, readinessBecomes, retriesLatest, serviceStartsWithEverythingDown, toldRunFailed, toldToRetry,
 } from '../support/scenario/dependency-faults';
 
@@ -21,8 +21,8 @@ When('the chat database goes down while the agent is working', function (this: G
   return databaseFailsMidRun(this, this.users[0]?.name ?? '');
 });
 
-Given('the chat database is down', function (this: GoldenPathWorld) {
-  dependencyGoesDown(this, 'postgres');
+Given('{actor} asked the agent while the chat database was down, and was told to retry', function (this: GoldenPathWorld, name: string) {
+  return askedWhileDatabaseDown(this, name);
 });
 
 When('the chat database goes down', function (this: GoldenPathWorld) {

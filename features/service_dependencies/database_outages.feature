@@ -28,9 +28,8 @@ Feature: Database outages — users are told, the service says so, and nothing i
     Given a chat service whose database and cache the test can break
     And Alice is signed in
     And Alice has the chat open
-    And the chat database is down
-    When Alice asks the agent to analyse her AI spend
-    And the chat database comes back
+    And Alice asked the agent while the chat database was down, and was told to retry
+    When the chat database comes back
     And the chat service reports itself ready again
     And Alice sends her question again
     Then Alice watches the agent start, think, use its tools and complete

@@ -7,6 +7,7 @@ import type { FaultProxy } from '../services/fault-proxy';
 import { pollUntil } from '../services/deadline';
 import { frameData, frameType, type ReceivedFrame } from '../domain/frames';
 import { barrier } from './resilience';
+import { spendAnalysisRequest } from '../actors/requests';
 
 /**
  * Steps that break a backend's dependencies (through the fault proxies of a
@@ -186,13 +187,13 @@ export function retriesLatest(world: GoldenPathWorld, name: string): void {
 export function classifyFaultMessages(world: GoldenPathWorld): void {
   const silent: string[] = [];
   for (const user of world.users) {
+    const frames = user.connections.flatMap((connection) => connection.received);
     for (const message of user.messages.filter((candidate) => candidate.duringFault === true)) {
-      const frames = user.connections.flatMap((connection) => connection.received);
-      const runId = message.accepted?.runId;
-      const completion = runId === undefined ? undefined : frames.find((frame) => frame.frame?.run_id === runId && frameType(frame) === 'agent_completed');
-      const error = frames.find((frame) => frameType(frame) === 'error' && frameData(frame).client_message_id === message.clientMessageId);
-      if (completion !== undefined && frameData(completion).status === 'success') outcomeCounters.faultMessagesCompleted += 1;
-      else if (completion !== undefined || error !== undefined) outcomeCounters.faultMessagesExplicitError += 1;
+      const answers = frames.filter((frame) => frameData(frame).client_message_id === message.clientMessageId);
+      const runIds = new Set(answers.filter((frame) => frameType(frame) === 'message_accepted').map((frame) => String(frameData(frame).run_id)));
+      const completions = frames.filter((frame) => frameType(frame) === 'agent_completed' && runIds.has(String(frame.frame?.run_id)));
+      if (completions.some((frame) => frameData(frame).status === 'success')) outcomeCounters.faultMessagesCompleted += 1;
+      else if (completions.length > 0 || answers.some((frame) => frameType(frame) === 'error')) outcomeCounters.faultMessagesExplicitError += 1;
       else {
         outcomeCounters.faultMessagesSilent += 1;
         silent.push(`${user.name}'s message ${message.clientMessageId.slice(0, 8)}, sent while a dependency was broken, got neither a complete run nor an explicit error: silence — the failure this product must never show`);
@@ -200,6 +201,14 @@ export function classifyFaultMessages(world: GoldenPathWorld): void {
     }
   }
   failIfAny('a user was left in silence during a fault', silent);
+}
+
+/** The database goes down, the user asks, and is told to retry (a step of its own for scenarios that go on from there). */
+export async function askedWhileDatabaseDown(world: GoldenPathWorld, name: string): Promise<void> {
+  dependencyGoesDown(world, 'postgres');
+  const message = world.user(name).ask(spendAnalysisRequest());
+  message.duringFault = true;
+  await toldToRetry(world, name);
 }
 
 /** Waits, within the fault deadline, until the latest message ended in a complete run or an explicit error; never 1011. */
