@@ -15,6 +15,7 @@ import { ChatFrameHandler } from './connection/chat-frame-handler';
 import { ClientConnection, CloseCode, type ConnectionLifecycle } from './connection/client-connection';
 import { ConnectionSlots } from './connection/connection-slots';
 import { LocalConnections } from './connection/local-connections';
+import { UpgradeBurst } from './connection/upgrade-burst';
 import type { UserContext } from './connection/user-context';
 import type { Faults } from './faults';
 import { DependencyMonitor } from './health/dependency-monitor';
@@ -25,9 +26,9 @@ import { RedisBus } from './realtime/redis-bus';
 import { RunEventFanout } from './realtime/run-event-fanout';
 import { RunManager } from './runs/run-manager';
 import { ChatStore } from './storage/chat-store';
-import { Database } from './storage/database';
+import { Database, isDatabaseUnavailable } from './storage/database';
 import { RunStore } from './storage/run-store';
-import { migrateSchema } from './storage/schema';
+import { migrateSchema, migrateSchemaWithoutLock } from './storage/schema';
 import { delay, withTimeout } from './util/timing';
 
 /** Shutdown: in-flight runs get this long before they are ended with an error (protocol: up to 10 s). */
@@ -52,7 +53,7 @@ export async function startServer(config: Config, faults: Faults, logger: Logger
 
   const connections = new LocalConnections();
   const bus: RedisBus = new RedisBus(config.redisUrl, config.redisKeyPrefix, config.instanceId, (event) => fanout.deliverRemote(event), logger);
-  const fanout = new RunEventFanout(connections, bus);
+  const fanout = new RunEventFanout(connections, bus, faults);
 
   let schemaReady = false;
   const monitor = new DependencyMonitor({
@@ -81,34 +82,43 @@ export async function startServer(config: Config, faults: Faults, logger: Logger
 
   let shuttingDown = false;
   const isShuttingDown = (): boolean => shuttingDown;
-  const frameHandler = new ChatFrameHandler({ chatStore, runStore, runs, monitor, isShuttingDown });
+  const frameHandler = new ChatFrameHandler({ chatStore, runStore, runs, monitor, isShuttingDown, faults });
 
   /** Every upgraded connection, established or still setting up. */
   const liveConnections = new Set<ClientConnection>();
   const subscribed = new WeakSet<ClientConnection>();
+  /** Only with the planted fault connection_count_leak: closed connections still counted by /health. */
+  let leakedConnections = 0;
+  const burst = faults.has('burst_1011') ? new UpgradeBurst() : null;
   const lifecycle: ConnectionLifecycle = {
     prepare: async (connection) => {
       // Subscribes now when Redis is up (bounded wait), otherwise as soon as it comes back.
       subscribed.add(connection);
       await bus.acquireUser(connection.userId, monitor.isUp('redis'));
-      return monitor.down();
+      return faults.has('degraded_hidden') ? [] : monitor.down();
     },
-    established: (connection) => connections.add(connection),
+    established: (connection) => {
+      connections.add(connection);
+      if (burst?.pickEstablished() === true) connection.close(CloseCode.INTERNAL_ERROR, 'internal error');
+    },
     closed: (connection) => {
+      if (faults.has('connection_count_leak')) leakedConnections += 1;
       liveConnections.delete(connection);
       connections.remove(connection);
       if (subscribed.has(connection)) bus.releaseUser(connection.userId);
     },
   };
 
-  const verifier = new JwtVerifier(config.jwt);
+  const verifier = new JwtVerifier(config.jwt, faults);
   const gateway = new WebSocketGateway({
     verifier,
     slots: new ConnectionSlots(),
     isShuttingDown,
     logger,
+    faults,
     onConnection: (ws: WebSocket, user: UserContext) => {
-      const connection = new ClientConnection(ws, user, frameHandler, lifecycle, logger);
+      burst?.recordUpgrade();
+      const connection = new ClientConnection(ws, user, frameHandler, lifecycle, logger, faults);
       liveConnections.add(connection);
       connection.start();
     },
@@ -117,11 +127,12 @@ export async function startServer(config: Config, faults: Faults, logger: Logger
   const server = createServer(
     createHttpApi({
       instanceId: config.instanceId,
-      openConnections: () => liveConnections.size,
+      openConnections: () => liveConnections.size + leakedConnections,
       monitor,
       verifier,
       chatStore,
       logger,
+      faults,
     }),
   );
   server.on('upgrade', gateway.handleUpgrade);
@@ -130,6 +141,15 @@ export async function startServer(config: Config, faults: Faults, logger: Logger
     else socket.destroy(err);
   });
 
+  if (faults.has('migration_race')) {
+    // Planted fault: migrate at startup without the lock; a collision with another instance is fatal.
+    try {
+      await migrateSchemaWithoutLock(db);
+      schemaReady = true;
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) throw err;
+    }
+  }
   // Know the dependencies before the first client arrives, without letting a dead one delay startup for long.
   await withTimeout(monitor.checkNow(), STARTUP_CHECK_MS, 'startup dependency check').catch((err: unknown) =>
     logger.warn(describeError(err)),

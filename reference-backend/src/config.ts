@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { Faults } from './faults';
 
 export interface Config {
   readonly host: string;
@@ -40,11 +41,13 @@ export class ConfigError extends Error {
 export const CONFIG_ERROR_EXIT_CODE = 78;
 
 const MIN_JWT_SECRET_BYTES = 32;
+/** Only with the planted fault default_secret: used instead of a missing or short JWT_SECRET. */
+const PLANTED_DEFAULT_SECRET = 'golden-path-default-secret-please-change-me!!';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Read and validate the configuration; throws ConfigError listing every problem. */
-export function loadConfig(env: Env = process.env): Config {
+export function loadConfig(env: Env = process.env, faults: Faults = Faults.none()): Config {
   const problems: ConfigProblem[] = [];
   const problem = (variable: string, message: string): void => {
     problems.push({ variable, message });
@@ -63,7 +66,8 @@ export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = requiredUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], problem);
   const redisUrl = requiredUrl(env, 'REDIS_URL', ['redis:', 'rediss:'], problem);
 
-  const secret = env.JWT_SECRET;
+  let secret = env.JWT_SECRET;
+  if (faults.has('default_secret') && Buffer.byteLength(secret ?? '', 'utf8') < MIN_JWT_SECRET_BYTES) secret = PLANTED_DEFAULT_SECRET;
   if (secret === undefined || secret === '') problem('JWT_SECRET', 'is required');
   else if (Buffer.byteLength(secret, 'utf8') < MIN_JWT_SECRET_BYTES)
     problem('JWT_SECRET', `must be at least ${MIN_JWT_SECRET_BYTES} bytes`);

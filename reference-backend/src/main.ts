@@ -1,5 +1,3 @@
-// Must stay the first import: it speeds up loading every module below.
-import './boot/transpile-cache';
 import { parseCommandLine, CliUsageError } from './cli';
 import { CONFIG_ERROR_EXIT_CODE, ConfigError, loadConfig } from './config';
 import { FAULT_CATALOGUE, Faults, UnknownFaultError } from './faults';
@@ -28,9 +26,10 @@ async function main(): Promise<void> {
     return;
   }
 
+  const faults = new Faults(options.faults);
   let config;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig(process.env, faults);
   } catch (err) {
     if (err instanceof ConfigError) {
       for (const line of err.lines()) process.stderr.write(`${line}\n`);
@@ -44,12 +43,12 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', reason));
   process.on('uncaughtException', (err) => logger.error('uncaught exception', err));
 
-  const faults = new Faults(options.faults);
   const server = await startServer(config, faults, logger);
   const faultNote = faults.list().length > 0 ? ` with planted faults: ${faults.list().join(', ')}` : '';
   logger.info(`golden-path reference backend listening on ${server.url} (instance ${config.instanceId})${faultNote}`);
 
   const stop = (signal: NodeJS.Signals): void => {
+    if (signal === 'SIGTERM' && faults.has('sigterm_drops_sockets')) process.exit(0);
     logger.warn(`${signal} received: shutting down`);
     server.shutdown().then(
       () => process.exit(0),

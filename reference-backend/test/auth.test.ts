@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import jwt from 'jsonwebtoken';
 import { JwtVerifier } from '../src/auth/jwt-verifier';
-import { bearerToken, handshakeToken, subprotocolToken } from '../src/auth/token-extraction';
+import { bearerToken, handshakeToken, queryToken, subprotocolToken } from '../src/auth/token-extraction';
 import { authenticate } from '../src/connection/user-context';
+import { Faults, type FaultName } from '../src/faults';
 
 const config = { secret: 's'.repeat(40), issuer: 'gp-issuer', audience: 'gp-audience' };
 const verifier = new JwtVerifier(config);
@@ -108,5 +109,47 @@ void describe('token extraction', () => {
     assert.equal(handshakeToken(headers), 'header.token.x');
     assert.equal(handshakeToken({ 'sec-websocket-protocol': `jwt-auth, ${encoded('proto.token.y')}` }), 'proto.token.y');
     assert.equal(handshakeToken({}), null);
+  });
+});
+
+void describe('JwtVerifier with planted faults', () => {
+  const withFault = (name: FaultName): JwtVerifier => new JwtVerifier(config, new Faults([name]));
+  const unsigned = (claims: Record<string, unknown>): string =>
+    jwt.sign({ sub: 'u', iss: config.issuer, aud: config.audience, exp: nowSeconds() + 60, ...claims }, '', { algorithm: 'none' });
+
+  void it('accept_expired skips exp only', () => {
+    assert.equal(withFault('accept_expired').verify(sign({ exp: nowSeconds() - 3600 })).ok, true);
+    const withoutExp = jwt.sign({ sub: 'u', iss: config.issuer, aud: config.audience }, config.secret, { algorithm: 'HS256' });
+    assert.equal(withFault('accept_expired').verify(withoutExp).ok, false);
+  });
+
+  void it('alg_none_accepted takes an unsigned token but still checks its claims', () => {
+    const verifierWithFault = withFault('alg_none_accepted');
+    assert.equal(verifierWithFault.verify(unsigned({})).ok, true);
+    assert.equal(verifierWithFault.verify(unsigned({ iss: 'someone-else' })).ok, false);
+    assert.equal(verifierWithFault.verify(unsigned({ exp: nowSeconds() - 3600 })).ok, false);
+    assert.equal(verifierWithFault.verify(sign({})).ok, true);
+    assert.equal(verifier.verify(unsigned({})).ok, false);
+  });
+
+  void it('any_hmac_accepted takes HS384 and HS512 with the secret', () => {
+    for (const algorithm of ['HS384', 'HS512'] as const) {
+      assert.equal(withFault('any_hmac_accepted').verify(sign({}, { algorithm })).ok, true);
+      assert.equal(withFault('any_hmac_accepted').verify(sign({}, { algorithm }, 'x'.repeat(40))).ok, false);
+    }
+  });
+
+  void it('ignore_audience skips aud only', () => {
+    assert.equal(withFault('ignore_audience').verify(sign({ aud: 'other-api' })).ok, true);
+    assert.equal(withFault('ignore_audience').verify(sign({ iss: 'someone-else' })).ok, false);
+  });
+});
+
+void describe('queryToken (planted fault query_token_accepted only)', () => {
+  void it('reads ?token=', () => {
+    assert.equal(queryToken('/ws?token=a.b.c'), 'a.b.c');
+    assert.equal(queryToken('/ws?token='), null);
+    assert.equal(queryToken('/ws'), null);
+    assert.equal(queryToken(undefined), null);
   });
 });

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { codePointLength, parseClientFrame } from '../src/protocol/client-frames';
+import { codePointLength, parseClientFrame, type FrameRejection } from '../src/protocol/client-frames';
 import { errorFrame, pongFrame, serializeRunEvent } from '../src/protocol/server-frames';
 import type { RunId, ThreadId, UserId } from '../src/domain/ids';
 
 const CMID = '6f1c3a55-2a8e-4d9b-9a64-3f7b9d1e2c10';
 
-function rejection(text: string): { code: string; clientMessageId?: string; runId?: string } {
+function rejection(text: string): FrameRejection {
   const parsed = parseClientFrame(text);
   assert.ok(!parsed.ok, `expected a rejection for ${text.slice(0, 80)}`);
   return parsed.rejection;
@@ -63,6 +63,14 @@ void describe('parseClientFrame', () => {
     assert.equal(codePointLength('a\uD800b'), 3); // a lone surrogate is one code point
     assert.ok(parseClientFrame(userMessage({ content: '😀'.repeat(8000), client_message_id: CMID })).ok);
     assert.equal(rejection(userMessage({ content: 'x'.repeat(8001), client_message_id: CMID })).code, 'INVALID_MESSAGE');
+    // Only the planted fault long_content_accepted lifts the limit.
+    assert.ok(parseClientFrame(userMessage({ content: 'x'.repeat(8001), client_message_id: CMID }), { maxContentCodePoints: Infinity }).ok);
+  });
+
+  void it('tells text that is not JSON at all from JSON that is invalid', () => {
+    assert.equal(rejection('{not json').notJson, true);
+    assert.equal(rejection('[1,2]').notJson, undefined);
+    assert.equal(rejection('{"type":"nope","data":{}}').notJson, undefined);
   });
 
   void it('validates resume and reports the run_id', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../src/config';
+import { Faults } from '../src/faults';
 
 const valid = {
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
@@ -10,9 +11,9 @@ const valid = {
   JWT_AUDIENCE: 'audience',
 };
 
-function problemsOf(env: Record<string, string | undefined>): string[] {
+function problemsOf(env: Record<string, string | undefined>, faults?: Faults): string[] {
   try {
-    loadConfig(env);
+    loadConfig(env, faults);
   } catch (err) {
     assert.ok(err instanceof ConfigError);
     return err.problems.map((p) => p.variable);
@@ -44,6 +45,15 @@ void describe('loadConfig', () => {
     assert.deepEqual(problemsOf({ ...valid, JWT_SECRET: 'a'.repeat(31) }), ['JWT_SECRET']);
     // bytes, not characters: 11 three-byte characters are 33 bytes
     assert.equal(loadConfig({ ...valid, JWT_SECRET: '€'.repeat(11) }).jwt.secret, '€'.repeat(11));
+  });
+
+  void it('with the planted fault default_secret, silently replaces a missing or short secret', () => {
+    const faults = new Faults(['default_secret']);
+    const fallback = loadConfig({ ...valid, JWT_SECRET: undefined }, faults).jwt.secret;
+    assert.ok(Buffer.byteLength(fallback) >= 32);
+    assert.equal(loadConfig({ ...valid, JWT_SECRET: 'short' }, faults).jwt.secret, fallback);
+    assert.equal(loadConfig(valid, faults).jwt.secret, valid.JWT_SECRET);
+    assert.deepEqual(problemsOf({ ...valid, JWT_SECRET: undefined, JWT_ISSUER: '' }, faults), ['JWT_ISSUER']);
   });
 
   void it('requires issuer and audience', () => {

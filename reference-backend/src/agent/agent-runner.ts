@@ -90,7 +90,7 @@ export class AgentRunner {
       return { status: 'success', result };
     } catch (err) {
       const error = runErrorFor(err);
-      await this.announceFailure(error);
+      if (!this.deps.faults.has('silent_failure')) await this.announceFailure(error);
       return { status: 'error', error };
     }
   }

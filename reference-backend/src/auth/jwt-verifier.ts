@@ -1,6 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { JwtConfig } from '../config';
+import { Faults } from '../faults';
 
 /** Claims of a token that passed signature, algorithm, time, issuer and audience checks. */
 export interface VerifiedClaims {
@@ -25,18 +26,27 @@ export const CLOCK_LEEWAY_SECONDS = 1;
  */
 export class JwtVerifier {
   private readonly key: KeyObject;
+  private readonly algorithms: jwt.Algorithm[];
 
-  constructor(private readonly config: JwtConfig) {
+  constructor(
+    private readonly config: JwtConfig,
+    private readonly faults: Faults = Faults.none(),
+  ) {
     this.key = createSecretKey(Buffer.from(config.secret, 'utf8'));
+    this.algorithms = faults.has('any_hmac_accepted') ? ['HS256', 'HS384', 'HS512'] : ['HS256'];
   }
 
   verify(token: string): TokenVerification {
+    const { faults } = this;
+    // Only with the planted fault alg_none_accepted: an unsigned token is verified without a key.
+    const unsigned = faults.has('alg_none_accepted') && isUnsignedToken(token);
     let payload: string | jwt.JwtPayload;
     try {
-      payload = jwt.verify(token, this.key, {
-        algorithms: ['HS256'],
+      payload = jwt.verify(token, unsigned ? '' : this.key, {
+        algorithms: unsigned ? ['none'] : this.algorithms,
         issuer: this.config.issuer,
-        audience: this.config.audience,
+        audience: faults.has('ignore_audience') ? undefined : this.config.audience,
+        ignoreExpiration: faults.has('accept_expired'),
         clockTolerance: CLOCK_LEEWAY_SECONDS,
       });
     } catch (err) {
@@ -48,4 +58,9 @@ export class JwtVerifier {
     }
     return { ok: true, claims: { sub: payload.sub, exp: payload.exp, permissions: payload['permissions'] } };
   }
+}
+
+function isUnsignedToken(token: string): boolean {
+  const decoded = jwt.decode(token, { complete: true });
+  return decoded !== null && decoded.header.alg === 'none' && decoded.signature === '';
 }

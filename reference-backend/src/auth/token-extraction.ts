@@ -43,3 +43,9 @@ export function handshakeToken(headers: IncomingHttpHeaders): string | null {
   if (headers.authorization !== undefined) return bearerToken(headers);
   return subprotocolToken(offeredSubprotocols(headers));
 }
+
+/** Only for the planted fault query_token_accepted: `?token=<jwt>` (the protocol forbids it). */
+export function queryToken(url: string | undefined): string | null {
+  const token = new URL(url ?? '/', 'http://localhost').searchParams.get('token');
+  return token === null || token === '' ? null : token;
+}

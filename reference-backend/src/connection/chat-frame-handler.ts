@@ -1,7 +1,8 @@
-import { parseRunId, parseThreadId, type ThreadId } from '../domain/ids';
+import { parseRunId, parseThreadId, type ConnectionId, type ThreadId } from '../domain/ids';
+import type { Faults } from '../faults';
 import type { DependencyMonitor } from '../health/dependency-monitor';
 import type { PingFrame, ResumeFrame, UserMessageFrame, ClientFrame } from '../protocol/client-frames';
-import { errorFrame, messageAcceptedFrame, pongFrame } from '../protocol/server-frames';
+import { errorFrame, messageAcceptedFrame, pongFrame, type ErrorContext } from '../protocol/server-frames';
 import type { Acceptance, ChatStore, IncomingUserMessage, RunTicket } from '../storage/chat-store';
 import { isDatabaseUnavailable } from '../storage/database';
 import type { RunStore } from '../storage/run-store';
@@ -9,7 +10,8 @@ import type { FrameHandler, FrameSession } from './client-connection';
 
 /** Starts accepted runs (see RunManager). */
 export interface RunStarter {
-  startIfPending(run: RunTicket): void;
+  /** `startedBy`: the connection whose user_message this is. */
+  startIfPending(run: RunTicket, startedBy: ConnectionId): void;
 }
 
 export interface ChatFrameHandlerDeps {
@@ -18,6 +20,7 @@ export interface ChatFrameHandlerDeps {
   readonly runs: RunStarter;
   readonly monitor: DependencyMonitor;
   readonly isShuttingDown: () => boolean;
+  readonly faults: Faults;
 }
 
 /** A failed attempt this quick (a stale pooled connection) is retried once; slower ones are not, to answer within 5 s. */
@@ -27,6 +30,9 @@ const POSTGRES_DOWN = 'PostgreSQL is unavailable; retry later';
 
 /** The chat protocol's client frames: user_message, resume, ping. */
 export class ChatFrameHandler implements FrameHandler {
+  /** Only with the planted fault no_db_recovery: a user_message failed because PostgreSQL was down. */
+  private postgresFailedOnce = false;
+
   constructor(private readonly deps: ChatFrameHandlerDeps) {}
 
   async handle(session: FrameSession, frame: ClientFrame): Promise<void> {
@@ -42,7 +48,8 @@ export class ChatFrameHandler implements FrameHandler {
 
   private async userMessage(session: FrameSession, frame: UserMessageFrame): Promise<void> {
     const context = { clientMessageId: frame.clientMessageId };
-    if (!session.user.permissions.has('write')) {
+    const { faults, monitor } = this.deps;
+    if (!session.user.permissions.has('write') && !faults.has('write_not_enforced')) {
       return session.send(errorFrame('FORBIDDEN', 'the token lacks the write permission', context));
     }
     if (this.deps.isShuttingDown()) {
@@ -53,18 +60,27 @@ export class ChatFrameHandler implements FrameHandler {
       threadId = parseThreadId(frame.threadId);
       if (threadId === null) return session.send(errorFrame('NOT_FOUND', 'thread not found', context));
     }
-    if (!this.deps.monitor.isUp('postgres')) return session.send(errorFrame('SERVICE_UNAVAILABLE', POSTGRES_DOWN, context));
+    if (!monitor.isUp('postgres') || (this.postgresFailedOnce && faults.has('no_db_recovery'))) return this.postgresDown(session, context);
+    if (faults.has('redis_required') && !monitor.isUp('redis')) {
+      return session.send(errorFrame('SERVICE_UNAVAILABLE', 'Redis is unavailable; retry later', context));
+    }
 
     let outcome: Acceptance;
     try {
       outcome = await this.accept({ userId: session.user.userId, clientMessageId: frame.clientMessageId, content: frame.content, threadId });
     } catch (err) {
-      if (isDatabaseUnavailable(err)) return session.send(errorFrame('SERVICE_UNAVAILABLE', POSTGRES_DOWN, context));
+      if (isDatabaseUnavailable(err)) return this.postgresDown(session, context);
       throw err;
     }
     if (outcome.kind === 'thread_not_found') return session.send(errorFrame('NOT_FOUND', 'thread not found', context));
     session.send(messageAcceptedFrame(outcome.acceptance));
-    this.deps.runs.startIfPending(outcome.run);
+    this.deps.runs.startIfPending(outcome.run, session.id);
+  }
+
+  private postgresDown(session: FrameSession, context: ErrorContext): void {
+    this.postgresFailedOnce = true;
+    if (this.deps.faults.has('silent_when_db_down')) return;
+    session.send(errorFrame('SERVICE_UNAVAILABLE', POSTGRES_DOWN, context));
   }
 
   /** Accepting is idempotent, so one quick retry is safe whatever became of the first attempt. */

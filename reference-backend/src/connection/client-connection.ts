@@ -1,8 +1,9 @@
 import type { RawData, WebSocket } from 'ws';
 import { CLOCK_LEEWAY_SECONDS } from '../auth/jwt-verifier';
 import { newConnectionId, type ConnectionId, type RunId, type UserId } from '../domain/ids';
+import type { Faults } from '../faults';
 import { describeError, type Logger } from '../logger';
-import { parseClientFrame, type ClientFrame } from '../protocol/client-frames';
+import { MAX_CONTENT_CODE_POINTS, MAX_MESSAGE_BYTES, parseClientFrame, type ClientFrame } from '../protocol/client-frames';
 import { connectionEstablishedFrame, errorFrame, type Dependency, type ErrorContext } from '../protocol/server-frames';
 import { delay, runAt } from '../util/timing';
 import type { LocalConnection } from './local-connections';
@@ -17,10 +18,12 @@ export const CloseCode = {
   UNSUPPORTED_DATA: 1003,
   POLICY_VIOLATION: 1008,
   MESSAGE_TOO_BIG: 1009,
+  /** Never used by the clean backend (protocol §9 forbids it); only planted faults close with it. */
+  INTERNAL_ERROR: 1011,
 } as const;
 
-/** Minimum time between the upgrade and connection_established (see establish()). */
-const EARLY_FRAME_WINDOW_MS = 50;
+/** Only with the planted fault early_frames_dropped: how long connection setup takes. */
+const SLOW_SETUP_MS = 150;
 
 /** Held-back live events of one run while a resume replays it. */
 export interface RunEventHold {
@@ -72,6 +75,7 @@ export class ClientConnection implements LocalConnection, FrameSession {
     private readonly handler: FrameHandler,
     private readonly lifecycle: ConnectionLifecycle,
     private readonly logger: Logger,
+    private readonly faults: Faults,
   ) {
     this.queue = new SerialQueue((err) => this.logger.error('connection task failed', err));
     this.closedSignal = new Promise((resolve) => {
@@ -89,18 +93,18 @@ export class ClientConnection implements LocalConnection, FrameSession {
     // Protocol errors (too big → 1009, bad UTF-8 → 1007) are answered by ws with a close frame.
     this.ws.on('error', (err) => this.logger.warn(`websocket ${this.id}: ${describeError(err)}`));
     this.ws.on('close', () => this.onClose());
-    this.cancelExpiry = runAt(this.user.expiresAtMs + CLOCK_LEEWAY_SECONDS * 1000, () =>
-      this.close(CloseCode.POLICY_VIOLATION, 'token expired'),
-    );
+    if (!this.faults.has('no_expiry_close')) {
+      this.cancelExpiry = runAt(this.user.expiresAtMs + CLOCK_LEEWAY_SECONDS * 1000, () =>
+        this.close(CloseCode.POLICY_VIOLATION, 'token expired'),
+      );
+    }
     this.queue.push(() => this.establish());
   }
 
+  /** Sent as soon as the connection is ready; frames that arrived meanwhile are queued behind this task. */
   private async establish(): Promise<void> {
-    const upgradedAt = Date.now();
     const degraded = await this.lifecycle.prepare(this);
-    // Frames a client sends as soon as the socket opens are exempt from the rate limit. Holding
-    // connection_established back a moment lets such a burst arrive before it, so it is recognised as early.
-    await delay(upgradedAt + EARLY_FRAME_WINDOW_MS - Date.now());
+    if (this.faults.has('early_frames_dropped')) await delay(SLOW_SETUP_MS);
     if (!this.isOpen()) return;
     this.send(connectionEstablishedFrame(this.id, this.user.userId, degraded));
     this.established = true;
@@ -108,12 +112,16 @@ export class ClientConnection implements LocalConnection, FrameSession {
   }
 
   private onFrame(data: RawData, isBinary: boolean): void {
-    if (isBinary) {
+    if (!this.established && this.faults.has('early_frames_dropped')) return;
+    if (this.faults.has('oversize_1011') && rawDataByteLength(data) > MAX_MESSAGE_BYTES) {
+      return this.close(CloseCode.INTERNAL_ERROR, 'message too big');
+    }
+    if (isBinary && !this.faults.has('binary_accepted')) {
       this.queue.push(() => this.close(CloseCode.UNSUPPORTED_DATA, 'binary frames are not supported'));
       return;
     }
     const text = rawDataToText(data);
-    if (this.established) {
+    if (this.established && !this.faults.has('no_rate_limit')) {
       const decision = this.limiter.tryAcquire();
       if (!decision.allowed) {
         this.queue.push(() =>
@@ -127,8 +135,11 @@ export class ClientConnection implements LocalConnection, FrameSession {
 
   private async process(text: string): Promise<void> {
     if (!this.isOpen()) return;
-    const parsed = parseClientFrame(text);
+    const parsed = parseClientFrame(text, {
+      maxContentCodePoints: this.faults.has('long_content_accepted') ? Infinity : MAX_CONTENT_CODE_POINTS,
+    });
     if (!parsed.ok) {
+      if (parsed.rejection.notJson && this.faults.has('malformed_json_closes')) return this.close(CloseCode.INTERNAL_ERROR, 'bad frame');
       const { code, message, clientMessageId, runId } = parsed.rejection;
       this.send(errorFrame(code, message, { clientMessageId, runId }));
       return;
@@ -194,6 +205,11 @@ function errorContextOf(frame: ClientFrame): ErrorContext {
   if (frame.type === 'user_message') return { clientMessageId: frame.clientMessageId };
   if (frame.type === 'resume') return { runId: frame.runId };
   return {};
+}
+
+function rawDataByteLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((total, chunk) => total + chunk.length, 0);
+  return data.byteLength;
 }
 
 function rawDataToText(data: RawData): string {

@@ -31,4 +31,16 @@ export class LocalConnections {
     if (set === undefined) return;
     for (const connection of set) connection.deliverRunEvent(runId, seq, frameText);
   }
+
+  /** Only for the planted fault broadcast_events: every connection of every user. */
+  deliverToEveryone(runId: RunId, seq: number, frameText: string): void {
+    for (const set of this.byUser.values()) for (const connection of set) connection.deliverRunEvent(runId, seq, frameText);
+  }
+
+  /** Only for the planted fault single_tab_delivery: one connection of the user. */
+  deliverToConnection(userId: UserId, connectionId: ConnectionId, runId: RunId, seq: number, frameText: string): void {
+    for (const connection of this.byUser.get(userId) ?? []) {
+      if (connection.id === connectionId) connection.deliverRunEvent(runId, seq, frameText);
+    }
+  }
 }

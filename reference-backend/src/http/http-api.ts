@@ -3,6 +3,7 @@ import type { JwtVerifier } from '../auth/jwt-verifier';
 import { bearerToken } from '../auth/token-extraction';
 import { authenticate } from '../connection/user-context';
 import { parseThreadId } from '../domain/ids';
+import type { Faults } from '../faults';
 import type { DependencyMonitor } from '../health/dependency-monitor';
 import type { Logger } from '../logger';
 import type { ChatStore } from '../storage/chat-store';
@@ -16,6 +17,7 @@ export interface HttpApiDeps {
   readonly verifier: JwtVerifier;
   readonly chatStore: ChatStore;
   readonly logger: Logger;
+  readonly faults: Faults;
 }
 
 const HISTORY_PATH = /^\/api\/threads\/([^/]+)\/messages$/;
@@ -45,6 +47,7 @@ async function handle(deps: HttpApiDeps, req: IncomingMessage, res: ServerRespon
     return sendJson(res, 200, { status: 'ok', instance_id: deps.instanceId, connections: deps.openConnections() });
   }
   if (path === '/health/ready') {
+    if (deps.faults.has('ready_lies')) return sendJson(res, 200, { status: 'ready', dependencies: { postgres: 'up', redis: 'up' } });
     const readiness = deps.monitor.readiness();
     return sendJson(res, readiness === 'unavailable' ? 503 : 200, { status: readiness, dependencies: deps.monitor.snapshot() });
   }

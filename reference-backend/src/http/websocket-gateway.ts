@@ -2,15 +2,18 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { JwtVerifier } from '../auth/jwt-verifier';
-import { handshakeToken, JWT_AUTH_SUBPROTOCOL } from '../auth/token-extraction';
+import { handshakeToken, JWT_AUTH_SUBPROTOCOL, queryToken } from '../auth/token-extraction';
+import { CloseCode } from '../connection/client-connection';
 import type { ConnectionSlots } from '../connection/connection-slots';
 import { authenticate, type UserContext } from '../connection/user-context';
+import type { Faults } from '../faults';
 import type { Logger } from '../logger';
+import { MAX_MESSAGE_BYTES } from '../protocol/client-frames';
 import { refuseUpgrade } from './responses';
 
-/** Protocol §8: a message over 64 KiB (after reassembly) is closed with 1009. */
-export const MAX_MESSAGE_BYTES = 64 * 1024;
 export const WEBSOCKET_PATH = '/ws';
+/** Only with the planted fault oversize_1011: ws's own limit, so the connection can close with 1011 itself. */
+const OVERSIZE_FAULT_MAX_PAYLOAD = 16 * 1024 * 1024;
 
 export interface WebSocketGatewayDeps {
   readonly verifier: JwtVerifier;
@@ -19,6 +22,7 @@ export interface WebSocketGatewayDeps {
   /** Called synchronously with the upgraded socket. */
   readonly onConnection: (ws: WebSocket, user: UserContext) => void;
   readonly logger: Logger;
+  readonly faults: Faults;
 }
 
 /**
@@ -32,7 +36,7 @@ export class WebSocketGateway {
   constructor(private readonly deps: WebSocketGatewayDeps) {
     this.wss = new WebSocketServer({
       noServer: true,
-      maxPayload: MAX_MESSAGE_BYTES,
+      maxPayload: deps.faults.has('oversize_1011') ? OVERSIZE_FAULT_MAX_PAYLOAD : MAX_MESSAGE_BYTES,
       clientTracking: false,
       perMessageDeflate: false,
       handleProtocols: (protocols) => (protocols.has(JWT_AUTH_SUBPROTOCOL) ? JWT_AUTH_SUBPROTOCOL : false),
@@ -45,16 +49,28 @@ export class WebSocketGateway {
     if (path !== WEBSOCKET_PATH) return refuseUpgrade(socket, 404, 'NOT_FOUND', `no WebSocket endpoint at ${path}`);
     if (this.deps.isShuttingDown()) return refuseUpgrade(socket, 503, 'SERVICE_UNAVAILABLE', 'the server is shutting down');
 
-    const auth = authenticate(this.deps.verifier, handshakeToken(req.headers));
-    if (!auth.ok) return refuseUpgrade(socket, auth.status, auth.code, auth.message);
+    const { faults } = this.deps;
+    let token = handshakeToken(req.headers);
+    if (token === null && faults.has('query_token_accepted')) token = queryToken(req.url);
+    const auth = authenticate(this.deps.verifier, token);
+    if (!auth.ok) {
+      if (auth.status === 401 && faults.has('refuse_after_upgrade')) return this.upgradeAndClose(req, socket, head, CloseCode.POLICY_VIOLATION);
+      return refuseUpgrade(socket, auth.status, auth.code, auth.message);
+    }
 
     // Reserved synchronously, so a burst of handshakes cannot overshoot the limit.
     const release = this.deps.slots.tryReserve(auth.user.userId);
     if (release === null) {
+      if (faults.has('upgrade_then_close_when_full')) return this.upgradeAndClose(req, socket, head, CloseCode.INTERNAL_ERROR);
       return refuseUpgrade(socket, 429, 'TOO_MANY_CONNECTIONS', 'more than 10 open connections for this user on this instance');
     }
     // Freed when the socket goes away, whether the upgrade completed or failed.
     socket.once('close', release);
     this.wss.handleUpgrade(req, socket, head, (ws) => this.deps.onConnection(ws, auth.user));
   };
+
+  /** Only for planted faults: a refusal after the 101 instead of before it. */
+  private upgradeAndClose(req: IncomingMessage, socket: Duplex, head: Buffer, code: number): void {
+    this.wss.handleUpgrade(req, socket, head, (ws) => ws.close(code, 'refused'));
+  }
 }

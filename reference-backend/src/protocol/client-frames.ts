@@ -2,6 +2,8 @@ import { parseClientMessageId, type ClientMessageId } from '../domain/ids';
 import type { ErrorCode } from './server-frames';
 
 export const MAX_CONTENT_CODE_POINTS = 8000;
+/** Protocol §8: a message over 64 KiB (after reassembly) is closed with 1009. */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
 
 export interface UserMessageFrame {
   readonly type: 'user_message';
@@ -30,6 +32,12 @@ export interface FrameRejection {
   readonly message: string;
   readonly clientMessageId?: string;
   readonly runId?: string;
+  /** The text is not JSON at all. */
+  readonly notJson?: true;
+}
+
+export interface FrameLimits {
+  readonly maxContentCodePoints: number;
 }
 
 export type FrameParse = { readonly ok: true; readonly frame: ClientFrame } | { readonly ok: false; readonly rejection: FrameRejection };
@@ -53,19 +61,19 @@ export function codePointLength(text: string): number {
 }
 
 /** Parse and validate one client text frame. */
-export function parseClientFrame(text: string): FrameParse {
+export function parseClientFrame(text: string, limits: FrameLimits = { maxContentCodePoints: MAX_CONTENT_CODE_POINTS }): FrameParse {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return invalid('frame is not valid JSON');
+    return { ok: false, rejection: { code: 'INVALID_MESSAGE', message: 'frame is not valid JSON', notJson: true } };
   }
   if (!isObject(value)) return invalid('frame must be a JSON object');
   const { type, data } = value;
   if (typeof type !== 'string') return invalid('"type" must be a string');
   switch (type) {
     case 'user_message':
-      return isObject(data) ? parseUserMessage(data) : invalid('"data" must be an object');
+      return isObject(data) ? parseUserMessage(data, limits) : invalid('"data" must be an object');
     case 'resume':
       return isObject(data) ? parseResume(data) : invalid('"data" must be an object');
     case 'ping':
@@ -75,7 +83,7 @@ export function parseClientFrame(text: string): FrameParse {
   }
 }
 
-function parseUserMessage(data: JsonObject): FrameParse {
+function parseUserMessage(data: JsonObject, limits: FrameLimits): FrameParse {
   const { content, client_message_id: rawClientMessageId, thread_id: threadId } = data;
   const clientMessageIdText = typeof rawClientMessageId === 'string' ? rawClientMessageId : undefined;
   const reject = (message: string): FrameParse => invalid(message, { clientMessageId: clientMessageIdText });
@@ -86,8 +94,8 @@ function parseUserMessage(data: JsonObject): FrameParse {
   if (typeof content !== 'string') return reject('"data.content" must be a string');
   const length = codePointLength(content);
   if (length === 0) return reject('"data.content" must not be empty');
-  if (length > MAX_CONTENT_CODE_POINTS) {
-    return reject(`"data.content" must be at most ${MAX_CONTENT_CODE_POINTS} Unicode code points (got ${length})`);
+  if (length > limits.maxContentCodePoints) {
+    return reject(`"data.content" must be at most ${limits.maxContentCodePoints} Unicode code points (got ${length})`);
   }
   if (threadId !== undefined && typeof threadId !== 'string') return reject('"data.thread_id" must be a string');
 

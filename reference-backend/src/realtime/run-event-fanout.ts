@@ -1,4 +1,5 @@
 import type { LocalConnections } from '../connection/local-connections';
+import type { Faults } from '../faults';
 import type { RunEventSink, RunIdentity } from '../runs/run-event-emitter';
 import type { RedisBus, RemoteRunEvent } from './redis-bus';
 
@@ -11,15 +12,24 @@ export class RunEventFanout implements RunEventSink {
   constructor(
     private readonly local: LocalConnections,
     private readonly bus: RedisBus,
+    private readonly faults: Faults,
   ) {}
 
   deliver(run: RunIdentity, seq: number, frameText: string): void {
-    this.local.deliver(run.userId, run.runId, seq, frameText);
-    this.bus.publish({ userId: run.userId, runId: run.runId, seq, frameText });
+    if (this.faults.has('single_tab_delivery') && run.startedBy !== undefined) {
+      return this.local.deliverToConnection(run.userId, run.startedBy, run.runId, seq, frameText);
+    }
+    this.deliverLocally(run.userId, run.runId, seq, frameText);
+    if (!this.faults.has('no_cross_instance_fanout')) this.bus.publish({ userId: run.userId, runId: run.runId, seq, frameText });
   }
 
   /** An event published by another instance. */
   deliverRemote(event: RemoteRunEvent): void {
-    this.local.deliver(event.userId, event.runId, event.seq, event.frameText);
+    this.deliverLocally(event.userId, event.runId, event.seq, event.frameText);
+  }
+
+  private deliverLocally(userId: RunIdentity['userId'], runId: RunIdentity['runId'], seq: number, frameText: string): void {
+    if (this.faults.has('broadcast_events')) this.local.deliverToEveryone(runId, seq, frameText);
+    else this.local.deliver(userId, runId, seq, frameText);
   }
 }

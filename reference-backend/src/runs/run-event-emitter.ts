@@ -1,4 +1,4 @@
-import { newRunId, type RunId, type ThreadId, type UserId } from '../domain/ids';
+import { newRunId, type ConnectionId, type RunId, type ThreadId, type UserId } from '../domain/ids';
 import type { Faults } from '../faults';
 import { serializeRunEvent, type RunEventData, type RunEventType } from '../protocol/server-frames';
 import type { RunEventStore } from '../storage/run-store';
@@ -7,6 +7,8 @@ export interface RunIdentity {
   readonly runId: RunId;
   readonly threadId: ThreadId;
   readonly userId: UserId;
+  /** The connection whose user_message started the run, when it is on this instance. */
+  readonly startedBy?: ConnectionId;
 }
 
 /** Where serialized run events go live: local connections and other instances. */

@@ -1,7 +1,7 @@
 import { AgentRunner } from '../agent/agent-runner';
 import type { AgentModel } from '../agent/model';
 import type { ToolRegistry } from '../agent/tools/tool';
-import type { RunId } from '../domain/ids';
+import type { ConnectionId, RunId } from '../domain/ids';
 import type { Faults } from '../faults';
 import { describeError, OutageLog, type Logger } from '../logger';
 import type { RunTicket } from '../storage/chat-store';
@@ -36,16 +36,16 @@ export class RunManager {
   }
 
   /** Start the run unless it was already claimed (here or on another instance). */
-  startIfPending(run: RunTicket): void {
+  startIfPending(run: RunTicket, startedBy: ConnectionId): void {
     if (run.status !== 'pending' || this.active.has(run.runId)) return;
     const controller = new AbortController();
-    const done = this.claimAndExecute(run, controller.signal)
+    const done = this.claimAndExecute(run, startedBy, controller.signal)
       .catch((err: unknown) => this.deps.logger.error(`run ${run.runId} crashed`, err))
       .finally(() => this.active.delete(run.runId));
     this.active.set(run.runId, { done, controller });
   }
 
-  private async claimAndExecute(run: RunTicket, signal: AbortSignal): Promise<void> {
+  private async claimAndExecute(run: RunTicket, startedBy: ConnectionId, signal: AbortSignal): Promise<void> {
     const { runStore, logger } = this.deps;
     let claimed: boolean;
     try {
@@ -57,7 +57,7 @@ export class RunManager {
     }
     if (!claimed) return;
 
-    const identity: RunIdentity = { runId: run.runId, threadId: run.threadId, userId: run.userId };
+    const identity: RunIdentity = { runId: run.runId, threadId: run.threadId, userId: run.userId, startedBy };
     const emitter = new RunEventEmitter(identity, runStore, this.deps.sink, this.deps.faults);
     const runner = new AgentRunner(
       {

@@ -83,8 +83,8 @@ export class ChatStore {
         if (input.threadId === null) {
           await tx.query('INSERT INTO threads (thread_id, user_id) VALUES ($1, $2)', [ids.threadId, input.userId]);
         } else {
-          const owned = await tx.query('SELECT 1 FROM threads WHERE thread_id = $1 AND user_id = $2', [ids.threadId, input.userId]);
-          if (owned.rowCount === 0) throw new ThreadNotFound();
+          const owned = await this.findThread(tx, ids.threadId, input.userId, 'foreign_thread_accepted');
+          if (!owned) throw new ThreadNotFound();
         }
         await tx.query(
           `INSERT INTO messages (message_id, thread_id, user_id, role, content, client_message_id, run_id)
@@ -135,8 +135,7 @@ export class ChatStore {
 
   /** The thread's messages in creation order, or null when the thread is not this user's. */
   async history(userId: UserId, threadId: ThreadId): Promise<HistoryMessage[] | null> {
-    const owned = await this.db.query('SELECT 1 FROM threads WHERE thread_id = $1 AND user_id = $2', [threadId, userId]);
-    if (owned.rowCount === 0) return null;
+    if (!(await this.findThread(this.db, threadId, userId, 'history_leak'))) return null;
     const { rows } = await this.db.query<{
       message_id: string;
       client_message_id: string | null;
@@ -157,6 +156,17 @@ export class ChatStore {
       created_at: r.created_at.toISOString(),
       run_id: r.run_id,
     }));
+  }
+
+  /**
+   * True when the thread exists and is this user's. With the planted fault
+   * named here, any existing thread will do, whoever owns it.
+   */
+  private async findThread(db: Queryable, threadId: ThreadId, userId: UserId, fault: 'foreign_thread_accepted' | 'history_leak'): Promise<boolean> {
+    const found = this.faults.has(fault)
+      ? await db.query('SELECT 1 FROM threads WHERE thread_id = $1', [threadId])
+      : await db.query('SELECT 1 FROM threads WHERE thread_id = $1 AND user_id = $2', [threadId, userId]);
+    return found.rowCount === 1;
   }
 
   /** Earlier user messages of this user (newest first), excluding one run's own message. */
