@@ -6,6 +6,12 @@
  *
  *   npm run verify-suite                 # every fault
  *   npm run verify-suite -- seq_gap ...  # only these faults (plus the clean run)
+ *   npm run verify-suite -- --everywhere # each fault against the whole suite
+ *
+ * The clean backend always runs the whole suite. A fault runs, by default,
+ * against the features of the area it belongs to (AREA_SCENARIOS): a fault
+ * caught there is caught by the whole suite too, since those scenarios are
+ * part of it; `--everywhere` shows every scenario that would catch it.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,12 +37,31 @@ interface Verdict {
 
 const reportRoot = join(PROJECT_ROOT, 'reports', 'verify');
 
+/** Which features can catch a fault of each area (tag expressions over the features' area tags). */
+const AREA_SCENARIOS: Record<string, string> = {
+  agent_events: '@agent_events',
+  history: '@agent_events',
+  idempotency: '@agent_events',
+  race_conditions: '@race_conditions',
+  service_dependencies: '@service_dependencies',
+  factory_initialization: '@factory_initialization or @user_isolation or @agent_events',
+  authentication: '@authentication',
+  hostile_input: '@hostile_input',
+};
+
+function scenarioScope(fault: Fault | undefined, everywhere: boolean): string {
+  if (fault === undefined || everywhere) return 'not @unit';
+  const area = AREA_SCENARIOS[fault.area];
+  if (area === undefined) throw new Error(`fault ${fault.name} belongs to area "${fault.area}", which verify-suite does not know: add it to AREA_SCENARIOS`);
+  return `(${area}) and not @unit`;
+}
+
 function listFaults(): Fault[] {
   const output = execFileSync('/bin/sh', ['-c', `${REFERENCE_BACKEND_COMMAND} --list-faults`], { cwd: PROJECT_ROOT, encoding: 'utf8' });
   return JSON.parse(output) as Fault[];
 }
 
-function runSuite(fault: Fault | undefined, services: { postgres: PostgresService; redis: RedisService }): Promise<Verdict> {
+function runSuite(fault: Fault | undefined, services: { postgres: PostgresService; redis: RedisService }, everywhere: boolean): Promise<Verdict> {
   const name = fault?.name ?? 'clean';
   const reports = join(reportRoot, name);
   rmSync(reports, { recursive: true, force: true });
@@ -51,7 +76,7 @@ function runSuite(fault: Fault | undefined, services: { postgres: PostgresServic
   delete env.GOLDEN_PATH_URL;
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['cucumber-js', '--tags', 'not @unit', '--format', `progress:${join(reports, 'progress.txt')}`], {
+    const child = spawn('npx', ['cucumber-js', '--tags', scenarioScope(fault, everywhere), '--format', `progress:${join(reports, 'progress.txt')}`], {
       cwd: PROJECT_ROOT,
       env,
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -92,13 +117,14 @@ function printTable(clean: Verdict, faults: Verdict[]): void {
   for (const failure of clean.outcome.hookFailures) out.push(`    ✗ hook: ${failure}`);
   out.push('');
   const width = Math.max(5, ...faults.map((verdict) => verdict.fault?.name.length ?? 0));
-  out.push(`${'fault'.padEnd(width)}  ${'area'.padEnd(24)}  verdict   caught by`);
+  out.push(`${'fault'.padEnd(width)}  ${'area'.padEnd(24)}  verdict   caught by (scenarios run: the fault's area, or all with --everywhere)`);
   out.push(`${'-'.repeat(width)}  ${'-'.repeat(24)}  --------  ---------`);
   for (const verdict of faults) {
     const caughtBy = catchers(verdict);
     const hookOnly = caughtBy.length === 0 && verdict.outcome.hookFailures.length > 0;
     const status = caughtBy.length > 0 ? 'caught  ' : 'SURVIVED';
-    const by = caughtBy.length > 0 ? caughtBy.join('; ') : hookOnly ? `(only a hook failed: ${verdict.outcome.hookFailures[0] ?? ''})` : '-';
+    const named = caughtBy.length > 3 ? `${caughtBy.slice(0, 3).join('; ')}; +${caughtBy.length - 3} more` : caughtBy.join('; ');
+    const by = caughtBy.length > 0 ? named : hookOnly ? `(only a hook failed: ${verdict.outcome.hookFailures[0] ?? ''})` : '-';
     out.push(`${(verdict.fault?.name ?? '').padEnd(width)}  ${(verdict.fault?.area ?? '').padEnd(24)}  ${status}  ${by}`);
     const first = verdict.outcome.scenarios.find((scenario) => scenario.status === 'FAILED');
     if (first?.failure !== undefined) out.push(`${' '.repeat(width + 38)}↳ ${first.failure.slice(0, 220)}`);
@@ -109,7 +135,8 @@ function printTable(clean: Verdict, faults: Verdict[]): void {
 }
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
+  const everywhere = process.argv.includes('--everywhere');
+  const only = process.argv.slice(2).filter((argument) => argument !== '--everywhere');
   const all = listFaults();
   const unknown = only.filter((name) => !all.some((fault) => fault.name === name));
   if (unknown.length > 0) throw new Error(`unknown fault(s): ${unknown.join(', ')}; the backend knows ${all.map((fault) => fault.name).join(', ')}`);
@@ -119,7 +146,15 @@ async function main(): Promise<void> {
   const [postgres, redis] = await Promise.all([startPostgres(process.env.DATABASE_URL), startRedis(process.env.REDIS_URL)]);
   try {
     process.stdout.write(`verify-suite: the clean backend and ${faults.length} planted fault(s), ${Math.max(1, cpus().length)} at a time\n`);
-    const verdicts = await inPool([undefined, ...faults], Math.max(1, cpus().length), (fault) => runSuite(fault, { postgres, redis }));
+    let finished = 0;
+    const verdicts = await inPool([undefined, ...faults], Math.max(1, cpus().length), async (fault) => {
+      const verdict = await runSuite(fault, { postgres, redis }, everywhere);
+      finished += 1;
+      const caught = catchers(verdict).length;
+      const what = fault === undefined ? `clean backend: ${verdict.outcome.scenarios.filter((scenario) => scenario.status !== 'PASSED').length} not passing` : `${fault.name}: ${caught > 0 ? `caught by ${caught}` : 'SURVIVED'}`;
+      process.stdout.write(`  [${finished}/${faults.length + 1}] ${what} (${verdict.seconds.toFixed(1)} s)\n`);
+      return verdict;
+    });
     const [clean, ...faulted] = verdicts as [Verdict, ...Verdict[]];
     printTable(clean, faulted);
     writeFileSync(

@@ -6,6 +6,7 @@ import { expectNoBrokenConnections } from './expectations/connection-expectation
 import { expectFramesHonourContract } from './expectations/contract-expectations';
 import { expectHistoryExactlyOnce } from './expectations/history-expectations';
 import { classifyFaultMessages } from './scenario/dependency-faults';
+import { reportLeftoverHandlesAfter } from './report/leftover-handles';
 
 setWorldConstructor(GoldenPathWorld);
 // The longest a single step may take; each wait inside a step has its own,
@@ -45,4 +46,5 @@ After({ name: 'frame contract, exactly-once history, close everything, transcrip
 
 AfterAll({ timeout: 30_000 }, async function () {
   await releaseSuiteEnvironment();
+  reportLeftoverHandlesAfter(5_000);
 });

@@ -47,7 +47,7 @@ export class GoldenPathWorld extends World<GoldenPathParameters> {
   /** How each of several instances started together ended: the backend, or why it failed. */
   instanceStarts: Array<LaunchedBackend | string> = [];
   /** Released when the scenario ends, after its connections are closed (backends, servers). */
-  readonly cleanups: Array<() => Promise<unknown> | undefined> = [];
+  readonly cleanups: Array<() => Promise<unknown>> = [];
   /** Released after everything else (databases the scenario created). */
   readonly cleanupsLast: Array<() => Promise<unknown>> = [];
   /** When a step broke a dependency (performance.now()). */

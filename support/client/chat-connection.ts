@@ -141,6 +141,17 @@ export class ChatConnection {
     return frame;
   }
 
+  /** Sends `text` (ASCII) as one text message split into fragments of `fragmentBytes` (a first frame, then continuation frames). */
+  sendFragmented(text: string, fragmentBytes: number): SentFrame {
+    const bytes = Buffer.from(text, 'utf8');
+    const frame: SentFrame = { sentAt: performance.now(), text: `<text in ${Math.ceil(bytes.length / fragmentBytes)} fragments, ${bytes.length} bytes> ${text.slice(0, 80)}`, type: '(fragmented)', raw: true };
+    this.sent.push(frame);
+    for (let offset = 0; offset < bytes.length; offset += fragmentBytes) {
+      this.socket.send(bytes.subarray(offset, offset + fragmentBytes), { binary: false, fin: offset + fragmentBytes >= bytes.length });
+    }
+    return frame;
+  }
+
   /** Waits until `probe` finds something in the frames received so far. */
   waitFor<T>(what: string, timeoutMs: number, probe: (frames: readonly ReceivedFrame[]) => T | undefined): Promise<T> {
     return this.waiters.waitFor(

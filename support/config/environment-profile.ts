@@ -47,13 +47,41 @@ export interface EnvironmentProfile {
   };
   /** Connect/close cycles of the churn scenario. */
   readonly churnCycles: number;
+  /**
+   * PROTOCOL §3: a token that expires during a session ends it with 1008 within
+   * `closeWithinMs` after `exp` plus the server's leeway (at most `maxLeewayMs`);
+   * the scenario's token lives `lifetimeSeconds`.
+   */
+  readonly tokenExpiry: {
+    readonly lifetimeSeconds: number;
+    readonly maxLeewayMs: number;
+    readonly closeWithinMs: number;
+  };
+  /**
+   * Hostile input: the seeded fuzz barrage — at least `frames` random frames,
+   * spread over `users` × `connectionsPerUser` connections (PROTOCOL §8 limits
+   * each connection to 20 frames a second), answered within `withinMs`.
+   */
+  readonly fuzz: {
+    readonly frames: number;
+    readonly users: number;
+    readonly connectionsPerUser: number;
+    readonly withinMs: number;
+  };
+  /** Launching headless Chromium and loading the page that opens the chat. */
+  readonly browserLaunchTimeoutMs: number;
 }
 
 const NUMBERS = [
   'backendStartTimeoutMs', 'connectTimeoutMs', 'acceptedWithinMs', 'startedWithinMs', 'maxEventGapMs', 'runCompletesWithinMs',
   'failureEndsWithinMs', 'unavailableWithinMs', 'readinessReflectsWithinMs', 'slowDependencyLatencyMs', 'faultOutcomeWithinMs', 'configErrorExitWithinMs', 'isolationUsers', 'replyWithinMs', 'shutdownGraceMs', 'pacedStepDelayMs', 'churnCycles',
+  'browserLaunchTimeoutMs',
 ] as const;
 const STORM_NUMBERS = ['users', 'withinMs', 'readyP50Ms', 'readyP99Ms'] as const;
+const NESTED_NUMBERS = {
+  tokenExpiry: ['lifetimeSeconds', 'maxLeewayMs', 'closeWithinMs'],
+  fuzz: ['frames', 'users', 'connectionsPerUser', 'withinMs'],
+} as const;
 
 /** Reads and checks the profile from cucumber's world parameters; a missing or bad value stops the run naming it. */
 export function environmentProfile(parameters: unknown): EnvironmentProfile {
@@ -63,6 +91,10 @@ export function environmentProfile(parameters: unknown): EnvironmentProfile {
   for (const name of NUMBERS) if (!positive(given[name])) problems.push(`${name} must be a positive number, not ${JSON.stringify(given[name])}`);
   const storm = (given.storm ?? {}) as Record<string, unknown>;
   for (const name of STORM_NUMBERS) if (!positive(storm[name])) problems.push(`storm.${name} must be a positive number, not ${JSON.stringify(storm[name])}`);
+  for (const [group, names] of Object.entries(NESTED_NUMBERS)) {
+    const values = (given[group] ?? {}) as Record<string, unknown>;
+    for (const name of names) if (!positive(values[name])) problems.push(`${group}.${name} must be a positive number, not ${JSON.stringify(values[name])}`);
+  }
   if (problems.length > 0) {
     throw new Error(`the cucumber profile's world parameters are incomplete (see cucumber.js): ${problems.join('; ')}`);
   }

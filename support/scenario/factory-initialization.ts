@@ -27,7 +27,8 @@ export async function startMisconfigured(world: GoldenPathWorld, problem: string
   const changes = PROBLEMS[problem];
   if (changes === undefined) throw new Error(`unknown configuration problem "${problem}"; known: ${Object.keys(PROBLEMS).join(', ')}`);
   world.misconfigured = { backend: await spawnBackend(world.profile, 'misconfigured', changes), answered: false, problem };
-  world.cleanups.push(() => world.misconfigured?.backend.stop(1_000));
+  const { backend } = world.misconfigured;
+  world.cleanups.push(() => backend.stop(1_000));
 }
 
 function portAnswers(port: number): Promise<boolean> {

@@ -49,10 +49,10 @@ export async function nobodySeesAnotherUsersFrames(world: GoldenPathWorld): Prom
         const body = frame.frame;
         if (body === undefined) continue;
         const data = frameData(frame);
-        const runId = body.run_id ?? data.run_id;
+        const runId = JSON.stringify(body.run_id ?? data.run_id);
         const userId = body.user_id ?? data.user_id;
-        if (runId !== undefined && !ownRuns.has(String(runId)) && frameType(frame) !== 'error') {
-          leaks.push(`${connection.label} received ${String(body.type)} of run ${String(runId).slice(0, 8)}, which is not ${user.name}'s: one user's conversation is shown to another — a privacy breach`);
+        if (runId !== undefined && ![...ownRuns].some((own) => JSON.stringify(own) === runId) && frameType(frame) !== 'error') {
+          leaks.push(`${connection.label} received ${String(body.type)} of run ${runId.slice(0, 9)}, which is not ${user.name}'s: one user's conversation is shown to another — a privacy breach`);
         } else if (userId !== undefined && userId !== user.id) {
           leaks.push(`${connection.label} received ${String(body.type)} addressed to user ${JSON.stringify(userId)}: events are being delivered to the wrong person`);
         }

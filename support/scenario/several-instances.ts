@@ -14,7 +14,7 @@ const INSTANCES = ['first', 'second'] as const;
 type Instance = (typeof INSTANCES)[number];
 
 export async function twoInstances(world: GoldenPathWorld): Promise<void> {
-  world.instances = [await world.launchOwnInstance('first'), await world.launchOwnInstance('second')];
+  world.instances = await Promise.all([world.launchOwnInstance('first'), world.launchOwnInstance('second')]);
 }
 
 function instance(world: GoldenPathWorld, which: Instance): { label: Instance; httpUrl: string; wsUrl: string } {

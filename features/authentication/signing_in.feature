@@ -1,0 +1,36 @@
+@authentication
+Feature: Signing in — apps and browsers open the chat with the forms the protocol defines
+
+  Business Value Justification
+    Segment:        every user, on the web app above all
+    Business goal:  chat sessions established 99%+ of the time, from every
+                    kind of client
+    Value impact:   native apps present their token in the authorization
+                    header; browsers, which cannot set headers on a WebSocket,
+                    present it in the subprotocols and must get the jwt-auth
+                    subprotocol back; either way the agent answers
+    Revenue at risk: the web app is where most trials start: if the browser
+                    form fails, no web user can chat and no trial converts
+
+  @mission_critical @e2e
+  Scenario Outline: Alice opens the chat with <credential> and the agent answers her
+    Given Alice is signed in
+    When Alice opens the chat with <credential>
+    Then Alice's chat is ready, and agrees to the way her app presented the token
+    And Alice asks the agent to analyse her AI spend
+    And Alice watches the agent start, think, use its tools and complete
+    And Alice receives actionable recommendations
+
+    Examples:
+      | credential                                                         |
+      | her token in the authorization header                              |
+      | her token in the subprotocols, as a browser must send it           |
+      | a valid token in the header and a broken one in the subprotocols   |
+      | a token naming the chat among several audiences                    |
+      | a token that became valid a minute ago                             |
+
+  @e2e @browser
+  Scenario: In a real browser, Alice opens the chat the way browsers must and watches a complete run
+    Given Alice is signed in
+    When Alice asks the agent to analyse her AI spend from a web browser
+    Then the browser shows Alice the agent start, think, use its tools and complete

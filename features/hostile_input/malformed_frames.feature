@@ -1,0 +1,68 @@
+@hostile_input
+Feature: Malformed frames — a bad frame gets an explanation, never a broken chat
+
+  Business Value Justification
+    Segment:        every user of every app version, including the buggy ones
+    Business goal:  0% of sessions ended by what a client sends
+    Value impact:   a frame that is not a message, or a message with missing or
+                    mistyped fields, is answered with an error the developer
+                    can act on, and the same connection goes on working
+    Revenue at risk: one release of an app with a serialisation bug would
+                    otherwise disconnect every user who has it installed — an
+                    outage caused by the server's fragility, not by the bug
+
+  @mission_critical @e2e
+  Scenario Outline: Alice's app sends <frame>; it is told the message was <verdict> and the chat keeps working
+    Given Alice is signed in
+    And Alice has the chat open
+    When Alice's app sends <frame>
+    Then Alice's app is told the message was <verdict>
+    And Alice asks the agent to analyse her AI spend
+    And Alice watches the agent start, think, use its tools and complete
+
+    Examples: Not a message at all
+      | frame                              | verdict |
+      | text that is not a message at all  | invalid |
+      | a message cut off halfway          | invalid |
+      | an empty frame                     | invalid |
+      | a list instead of a message        | invalid |
+      | a bare number                      | invalid |
+      | a bare string                      | invalid |
+      | nothing but null                   | invalid |
+
+    Examples: Messages of no known kind
+      | frame                                                 | verdict                             |
+      | a message without a type                              | invalid                             |
+      | a message whose type is a number                      | invalid                             |
+      | a message of a type the chat does not know            | of a kind the chat does not support |
+      | a message pretending to be an answer from the agent   | of a kind the chat does not support |
+
+    Examples: Questions with missing or mistyped fields
+      | frame                                             | verdict |
+      | a question without data                           | invalid |
+      | a question whose data is a list                   | invalid |
+      | a question without content                        | invalid |
+      | a question whose content is a number              | invalid |
+      | an empty question                                 | invalid |
+      | a question of 8,001 characters                    | invalid |
+      | a question of 8,001 emoji                         | invalid |
+      | a question without its idempotency key            | invalid |
+      | a question whose idempotency key is not a UUID    | invalid |
+      | a question whose conversation id is a number      | invalid |
+
+    Examples: Resumes and pings with missing or mistyped fields
+      | frame                                          | verdict |
+      | a resume without a run                         | invalid |
+      | a resume from a negative position              | invalid |
+      | a resume from a fractional position            | invalid |
+      | a resume from a position beyond any number     | invalid |
+      | a ping whose data is a string                  | invalid |
+
+  @e2e
+  Scenario: A question of exactly 8,000 characters, emoji included, is accepted and answered
+    Given Alice is signed in
+    And Alice has the chat open
+    When Alice asks a question of exactly 8,000 characters, emoji included
+    Then Alice's message is accepted promptly
+    And Alice watches the agent start, think, use its tools and complete
+    And Alice finds the conversation in her history
