@@ -64,6 +64,7 @@ export async function startServer(config: Config, faults: Faults, logger: Logger
       } else {
         await db.query('SELECT 1');
       }
+      db.keepWarm();
       return true;
     },
     redis: () => bus.ping(),

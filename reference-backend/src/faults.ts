@@ -77,7 +77,7 @@ export const FAULT_CATALOGUE = [
     name: 'burst_1011',
     area: 'race_conditions',
     description:
-      'While more than 50 upgrades arrived within the last 200 ms, every 10th newly established connection is closed with 1011 right after connection_established.',
+      'While more than 20 upgrades arrived within the last 200 ms, every 10th newly established connection is closed with 1011 right after connection_established.',
   },
   {
     name: 'connection_count_leak',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AgentRunner } from '../src/agent/agent-runner';
+import { AgentRunner, type RunOutcome } from '../src/agent/agent-runner';
 import { isCostRequest, RuleBasedSpendAdvisor } from '../src/agent/rule-based-advisor';
 import {
   analyseCostBreakdownTool,
@@ -13,14 +13,13 @@ import { ToolRegistry } from '../src/agent/tools/tool';
 import { Faults, type FaultName } from '../src/faults';
 import type { RunResult } from '../src/protocol/server-frames';
 import { RunEventEmitter } from '../src/runs/run-event-emitter';
-import { CollectingSink, MemoryEventStore, RUN, type DeliveredFrame } from './fakes';
+import { CollectingSink, ManualEventStore, MemoryEventStore, RUN, type DeliveredFrame } from './fakes';
 
 const COST_REQUEST = 'We spend $12,400 per month on AI, 70% on GPT-4. Please analyse our costs and recommend optimizations.';
 
 interface Harness {
   sink: CollectingSink;
   store: MemoryEventStore;
-  stored: RunResult[];
   run: (request: string) => ReturnType<AgentRunner['run']>;
   controller: AbortController;
 }
@@ -30,7 +29,6 @@ function harness(options: { faults?: FaultName[]; stepDelayMs?: number; history?
   const store = new MemoryEventStore();
   if (options.failStoreFromSeq !== undefined) store.failFromSeq = options.failStoreFromSeq;
   const faults = new Faults(options.faults ?? []);
-  const stored: RunResult[] = [];
   const controller = new AbortController();
   const history: SpendHistorySource = options.history ?? {
     earlierUserMessages: () => Promise.resolve([{ content: 'last month we paid $10,000', createdAt: new Date('2025-01-01T00:00:00Z') }]),
@@ -43,14 +41,10 @@ function harness(options: { faults?: FaultName[]; stepDelayMs?: number; history?
       faults,
       stepDelayMs: options.stepDelayMs ?? 0,
       signal: controller.signal,
-      recordSuccess: (result) => {
-        stored.push(result);
-        return Promise.resolve();
-      },
     },
     RUN,
   );
-  return { sink, store, stored, run: (request) => runner.run(request), controller };
+  return { sink, store, run: (request) => runner.run(request), controller };
 }
 
 /** The five-event rules of protocol §5. */
@@ -83,8 +77,9 @@ void describe('RuleBasedSpendAdvisor + AgentRunner', () => {
     assert.match(done.result.summary, /\$12,400 per month/);
     assert.match(done.result.summary, /up 24% from the \$10,000/);
     assert.ok(done.result.recommendations.length > 0 && done.result.recommendations.every((r) => r.title.length > 0));
-    assert.deepEqual(h.stored, [done.result]);
+    assert.deepEqual(h.store.answers, [{ threadId: RUN.threadId, userId: RUN.userId, summary: done.result.summary }]);
     assert.deepEqual(h.store.events.map((e) => e.frameText), h.sink.texts);
+    assert.ok(h.store.batches.at(-1)?.includes(frames.length), 'the answer is stored with agent_completed');
   });
 
   void it('answers small talk with a thought and a recommendation', async () => {
@@ -123,7 +118,7 @@ void describe('RuleBasedSpendAdvisor + AgentRunner', () => {
     const done = frames.at(-1)?.data as { status: string; error: { code: string; retryable: boolean } };
     assert.equal(done.status, 'error');
     assert.equal(done.error.code, 'TOOL_FAILED');
-    assert.equal(h.stored.length, 0);
+    assert.equal(h.store.answers.length, 0);
   });
 
   void it('fails the run, live, when events stop persisting', async () => {
@@ -131,7 +126,58 @@ void describe('RuleBasedSpendAdvisor + AgentRunner', () => {
     const outcome = await h.run(COST_REQUEST);
     assert.ok(outcome.status === 'error' && outcome.error.code === 'SERVICE_UNAVAILABLE' && outcome.error.retryable);
     assertWellFormed(h.sink.frames);
-    assert.equal(h.store.events.length, 2);
+    assert.ok(h.store.events.every((e) => e.seq < 3));
+    assert.deepEqual(h.store.events.map((e) => e.frameText), h.sink.texts.slice(0, h.store.events.length), 'what is stored was delivered');
+    assert.equal(h.store.answers.length, 0);
+  });
+
+  void it('reports a lost event store, not the tool tripping over the same database', async () => {
+    const h = harness({ failStoreFromSeq: 2, history: { earlierUserMessages: () => Promise.reject(new Error('connection refused')) } });
+    const outcome = await h.run(COST_REQUEST);
+    assert.ok(outcome.status === 'error' && outcome.error.code === 'SERVICE_UNAVAILABLE');
+    assertWellFormed(h.sink.frames);
+  });
+
+  void it('fails the run, without a success, when the answer cannot be stored with agent_completed', async () => {
+    const h = harness();
+    await h.run('hello');
+    const last = h.store.batches.at(-1)?.at(-1) ?? 0;
+    const failing = harness({ failStoreFromSeq: last });
+    const outcome = await failing.run('hello');
+    assert.ok(outcome.status === 'error' && outcome.error.code === 'SERVICE_UNAVAILABLE');
+    assertWellFormed(failing.sink.frames);
+    assert.deepEqual(failing.sink.types(), ['agent_started', 'agent_thinking', 'agent_completed']);
+    assert.equal((failing.sink.frames.at(-1)?.data as { status: string }).status, 'error');
+    assert.equal(failing.store.answers.length, 0);
+  });
+
+  void it('groups the events produced while a write is in flight (a slow database)', async () => {
+    const store = new ManualEventStore();
+    const sink = new CollectingSink();
+    const faults = Faults.none();
+    const runner = new AgentRunner(
+      {
+        model: new RuleBasedSpendAdvisor(),
+        tools: new ToolRegistry([extractSpendFiguresTool, lookupSpendHistoryTool({ earlierUserMessages: () => Promise.resolve([]) }), analyseCostBreakdownTool, recommendOptimizationsTool]),
+        emitter: new RunEventEmitter(RUN, store, sink, faults),
+        faults,
+        stepDelayMs: 0,
+        signal: new AbortController().signal,
+      },
+      RUN,
+    );
+    let outcome: RunOutcome | undefined;
+    const running = runner.run(COST_REQUEST).then((o) => (outcome = o));
+    // Each write is answered only once the agent has run as far as it can without it.
+    for (let answered = 0; outcome === undefined; ) {
+      await new Promise((resolve) => setImmediate(resolve));
+      while (answered < store.writes.length) store.writes[answered++]?.settle(true);
+    }
+    await running;
+    assert.equal(outcome?.status, 'success');
+    assertWellFormed(sink.frames);
+    assert.deepEqual(store.writes.map((w) => w.seqs), [[1], sink.frames.slice(1).map((f) => f.seq)]);
+    assert.equal(store.writes.at(-1)?.answer?.summary, outcome?.status === 'success' ? outcome.result.summary : undefined);
   });
 
   void it('ends with an error when aborted (shutdown), closing the open tool call', async () => {

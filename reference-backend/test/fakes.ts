@@ -1,17 +1,34 @@
 import type { RunId, ThreadId, UserId } from '../src/domain/ids';
 import type { RunEventType } from '../src/protocol/server-frames';
 import type { RunEventSink, RunIdentity } from '../src/runs/run-event-emitter';
-import type { RunEventStore } from '../src/storage/run-store';
+import type { NewRunEvent, RunAnswer, RunEventStore } from '../src/storage/run-store';
 
-/** In-memory event store; can be told to start failing. */
+/** In-memory event store; can be told to start failing. Records each write (batch) and the stored answers. */
 export class MemoryEventStore implements RunEventStore {
   readonly events: { runId: RunId; seq: number; type: RunEventType; frameText: string }[] = [];
+  readonly batches: number[][] = [];
+  readonly answers: RunAnswer[] = [];
+  /** A write containing an event with this seq or a higher one fails, storing nothing. */
   failFromSeq = Infinity;
 
-  appendEvent(runId: RunId, seq: number, type: RunEventType, frameText: string): Promise<void> {
-    if (seq >= this.failFromSeq) return Promise.reject(new Error('connection terminated'));
-    this.events.push({ runId, seq, type, frameText });
+  appendEvents(runId: RunId, events: readonly NewRunEvent[], answer?: RunAnswer): Promise<void> {
+    if (events.some((e) => e.seq >= this.failFromSeq)) return Promise.reject(new Error('connection terminated'));
+    this.batches.push(events.map((e) => e.seq));
+    for (const { seq, type, frameText } of events) this.events.push({ runId, seq, type, frameText });
+    if (answer !== undefined) this.answers.push(answer);
     return Promise.resolve();
+  }
+}
+
+/** An event store whose writes wait until the test settles them: a slow database. */
+export class ManualEventStore implements RunEventStore {
+  readonly writes: { seqs: number[]; answer: RunAnswer | undefined; settle: (ok: boolean) => void }[] = [];
+
+  appendEvents(_runId: RunId, events: readonly NewRunEvent[], answer?: RunAnswer): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const settle = (ok: boolean): void => (ok ? resolve() : reject(new Error('connection terminated')));
+      this.writes.push({ seqs: events.map((e) => e.seq), answer, settle });
+    });
   }
 }
 

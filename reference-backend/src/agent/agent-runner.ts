@@ -20,8 +20,6 @@ export interface AgentRunnerDeps {
   readonly stepDelayMs: number;
   /** Aborted when the server shuts down. */
   readonly signal: AbortSignal;
-  /** Store the successful result (assistant message) before agent_completed is announced. */
-  readonly recordSuccess: (result: RunResult) => Promise<void>;
   readonly now?: () => number;
 }
 
@@ -81,18 +79,25 @@ export class AgentRunner {
       await emitter.emit('agent_started', { agent_name: model.name });
       const result = await this.runSteps(request);
       await this.ensureThought('Composing the answer.');
-      try {
-        await this.deps.recordSuccess(result);
-      } catch (err) {
-        throw new ResultNotStoredError(err);
-      }
       await this.announceSuccess(result);
       return { status: 'success', result };
     } catch (err) {
-      const error = runErrorFor(err);
+      const error = runErrorFor(await this.rootCause(err));
       if (!this.deps.faults.has('silent_failure')) await this.announceFailure(error);
+      await emitter.flush();
       return { status: 'error', error };
     }
+  }
+
+  /**
+   * Events are stored behind the agent's back (group commit), so a tool can
+   * trip over a lost database before the event write does. Once the writes in
+   * flight are settled, a lost event store is reported as the cause.
+   */
+  private async rootCause(err: unknown): Promise<unknown> {
+    if (err instanceof RunPersistenceError || err instanceof ResultNotStoredError) return err;
+    await this.deps.emitter.flush();
+    return this.deps.emitter.persistenceFailure ?? err;
   }
 
   private async runSteps(request: string): Promise<RunResult> {
@@ -188,7 +193,12 @@ export class AgentRunner {
     };
     const held = this.heldCompletion;
     this.heldCompletion = null;
-    await emitter.emitFinal('agent_completed', completed);
+    // Stored in one statement with the answer (the thread's assistant message) and the run's success.
+    try {
+      await emitter.complete(completed, result.summary);
+    } catch (err) {
+      throw new ResultNotStoredError(err);
+    }
     // Only with completed_before_tool: the held tool_completed follows agent_completed. With unpaired_tool it is dropped.
     if (held !== null && faults.has('completed_before_tool')) await this.emitToolCompleted(held, true);
   }

@@ -9,7 +9,7 @@ export class UpgradeBurst {
   private establishedInBurst = 0;
 
   constructor(
-    private readonly threshold = 50,
+    private readonly threshold = 20,
     private readonly windowMs = 200,
     private readonly every = 10,
     private readonly now: () => number = Date.now,

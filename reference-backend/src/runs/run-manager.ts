@@ -67,7 +67,6 @@ export class RunManager {
         faults: this.deps.faults,
         stepDelayMs: this.deps.stepDelayMs,
         signal,
-        recordSuccess: (result) => runStore.recordSuccess({ ...identity, summary: result.summary }),
       },
       identity,
     );

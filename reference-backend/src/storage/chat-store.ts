@@ -10,7 +10,7 @@ import {
 } from '../domain/ids';
 import type { Faults } from '../faults';
 import type { MessageAcceptance } from '../protocol/server-frames';
-import type { Database, Queryable } from './database';
+import type { Database } from './database';
 
 export interface IncomingUserMessage {
   readonly userId: UserId;
@@ -45,15 +45,63 @@ export interface HistoryMessage {
   readonly run_id: string;
 }
 
-class ThreadNotFound extends Error {}
-
 interface AcceptedRow {
+  outcome: 'accepted' | 'duplicate';
   message_id: MessageId;
   thread_id: ThreadId;
   run_id: RunId;
   status: RunTicket['status'];
   content: string;
 }
+
+/**
+ * The idempotent accept as ONE statement (so one round trip, atomic without
+ * BEGIN/COMMIT). Parameters: $1 user, $2 client_message_id, $3 new message id,
+ * $4 thread id (the given one, or a fresh one), $5 true when $4 is a new
+ * thread, $6 new run id, $7 content, $8 ignore the ledger (planted fault
+ * duplicate_run_on_retry), $9 any owner's thread will do (planted fault
+ * foreign_thread_accepted).
+ *
+ * - `target`: the thread is usable — new, or an existing one of this user's.
+ *   When it is not, nothing at all is written.
+ * - `claim`: the idempotency key. The unique key decides races: a concurrent
+ *   duplicate waits for the first claimant's commit, then does nothing.
+ * - `go`: this statement accepts the message; the thread, the user message
+ *   and the pending run are inserted only then (foreign keys are checked at
+ *   the end of the statement, so a new thread may be created alongside).
+ * - The result is one `accepted` row, or one `duplicate` row describing the
+ *   earlier acceptance when it is visible to this statement's snapshot, or no
+ *   row at all: the thread is not usable, or the duplicate committed while this
+ *   statement waited on the key (not visible to its snapshot).
+ */
+const ACCEPT_SQL = `
+  WITH target AS (
+    SELECT $5::boolean
+        OR EXISTS (SELECT 1 FROM threads WHERE thread_id = $4::uuid AND (user_id = $1::text OR $9::boolean)) AS usable
+  ), claim AS (
+    INSERT INTO accepted_messages (user_id, client_message_id, message_id, thread_id, run_id)
+    SELECT $1::text, $2::uuid, $3::uuid, $4::uuid, $6::uuid FROM target WHERE usable
+    ON CONFLICT (user_id, client_message_id) DO NOTHING
+    RETURNING 1
+  ), go AS (
+    SELECT 1 FROM target WHERE usable AND (EXISTS (SELECT 1 FROM claim) OR $8::boolean)
+  ), new_thread AS (
+    INSERT INTO threads (thread_id, user_id) SELECT $4::uuid, $1::text FROM go WHERE $5::boolean
+  ), user_message AS (
+    INSERT INTO messages (message_id, thread_id, user_id, role, content, client_message_id, run_id)
+    SELECT $3::uuid, $4::uuid, $1::text, 'user', $7::text, $2::uuid, $6::uuid FROM go
+  ), pending_run AS (
+    INSERT INTO runs (run_id, thread_id, user_id, user_message_id, status)
+    SELECT $6::uuid, $4::uuid, $1::text, $3::uuid, 'pending' FROM go
+  )
+  SELECT 'accepted' AS outcome, $3::uuid AS message_id, $4::uuid AS thread_id, $6::uuid AS run_id, 'pending' AS status, $7::text AS content
+    FROM go
+  UNION ALL
+  SELECT 'duplicate', a.message_id, a.thread_id, a.run_id, r.status, m.content
+    FROM accepted_messages a
+    JOIN runs r ON r.run_id = a.run_id
+    JOIN messages m ON m.message_id = a.message_id
+   WHERE a.user_id = $1::text AND a.client_message_id = $2::uuid AND NOT EXISTS (SELECT 1 FROM go)`;
 
 /** Threads, user messages and the idempotency ledger. */
 export class ChatStore {
@@ -63,79 +111,61 @@ export class ChatStore {
   ) {}
 
   /**
-   * Accept a user message exactly once per (user, client_message_id), in one
-   * transaction: claim the idempotency key, resolve or create the thread,
-   * insert the user message and a pending run. A concurrent duplicate waits
-   * on the ledger's primary key and then sees the winner's row.
+   * Accept a user message exactly once per (user, client_message_id): claim
+   * the idempotency key, resolve or create the thread (NOT_FOUND, nothing
+   * written, for a thread that is not this user's), insert the user message
+   * and a pending run — atomically, in one round trip (ACCEPT_SQL). Only a
+   * duplicate that committed while this one waited on the key, or a thread
+   * that is not usable, costs a second round trip, to read the ledger afresh.
    */
   async acceptUserMessage(input: IncomingUserMessage): Promise<Acceptance> {
     const ids = { messageId: newMessageId(), runId: newRunId(), threadId: input.threadId ?? newThreadId() };
-    try {
-      return await this.db.transaction(async (tx): Promise<Acceptance> => {
-        const claimed = await tx.query(
-          `INSERT INTO accepted_messages (user_id, client_message_id, message_id, thread_id, run_id)
-           VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-          [input.userId, input.clientMessageId, ids.messageId, ids.threadId, ids.runId],
-        );
-        if (claimed.rowCount === 0 && !this.faults.has('duplicate_run_on_retry')) {
-          return { kind: 'duplicate', ...(await this.findAccepted(tx, input.userId, input.clientMessageId)) };
-        }
-        if (input.threadId === null) {
-          await tx.query('INSERT INTO threads (thread_id, user_id) VALUES ($1, $2)', [ids.threadId, input.userId]);
-        } else {
-          const owned = await this.findThread(tx, ids.threadId, input.userId, 'foreign_thread_accepted');
-          if (!owned) throw new ThreadNotFound();
-        }
-        await tx.query(
-          `INSERT INTO messages (message_id, thread_id, user_id, role, content, client_message_id, run_id)
-           VALUES ($1, $2, $3, 'user', $4, $5, $6)`,
-          [ids.messageId, ids.threadId, input.userId, input.content, input.clientMessageId, ids.runId],
-        );
-        await tx.query(
-          `INSERT INTO runs (run_id, thread_id, user_id, user_message_id, status) VALUES ($1, $2, $3, $4, 'pending')`,
-          [ids.runId, ids.threadId, input.userId, ids.messageId],
-        );
-        const acceptance: MessageAcceptance = { clientMessageId: input.clientMessageId, ...ids };
-        const run: RunTicket = { ...ids, userId: input.userId, userMessageId: ids.messageId, content: input.content, status: 'pending' };
-        return { kind: 'accepted', acceptance, run };
-      });
-    } catch (err) {
-      if (err instanceof ThreadNotFound) return { kind: 'thread_not_found' };
-      throw err;
-    }
+    const { rows } = await this.db.query<AcceptedRow>(ACCEPT_SQL, [
+      input.userId,
+      input.clientMessageId,
+      ids.messageId,
+      ids.threadId,
+      input.threadId === null,
+      ids.runId,
+      input.content,
+      this.faults.has('duplicate_run_on_retry'),
+      this.faults.has('foreign_thread_accepted'),
+    ]);
+    const row = rows[0] ?? (await this.findAccepted(input.userId, input.clientMessageId));
+    if (row === undefined) return { kind: 'thread_not_found' };
+    const acceptance: MessageAcceptance = {
+      clientMessageId: input.clientMessageId,
+      messageId: row.message_id,
+      threadId: row.thread_id,
+      runId: row.run_id,
+    };
+    const run: RunTicket = {
+      runId: row.run_id,
+      threadId: row.thread_id,
+      userId: input.userId,
+      userMessageId: row.message_id,
+      content: row.content,
+      status: row.status,
+    };
+    return { kind: row.outcome, acceptance, run };
   }
 
-  private async findAccepted(
-    tx: Queryable,
-    userId: UserId,
-    clientMessageId: ClientMessageId,
-  ): Promise<{ acceptance: MessageAcceptance; run: RunTicket }> {
-    const { rows } = await tx.query<AcceptedRow>(
-      `SELECT a.message_id, a.thread_id, a.run_id, r.status, m.content
+  /** The earlier acceptance of this key, read with a fresh snapshot (so one committed a moment ago is seen). */
+  private async findAccepted(userId: UserId, clientMessageId: ClientMessageId): Promise<AcceptedRow | undefined> {
+    const { rows } = await this.db.query<AcceptedRow>(
+      `SELECT 'duplicate' AS outcome, a.message_id, a.thread_id, a.run_id, r.status, m.content
          FROM accepted_messages a
          JOIN runs r ON r.run_id = a.run_id
          JOIN messages m ON m.message_id = a.message_id
         WHERE a.user_id = $1 AND a.client_message_id = $2`,
       [userId, clientMessageId],
     );
-    const row = rows[0];
-    if (row === undefined) throw new Error('idempotency key claimed but its message is missing');
-    return {
-      acceptance: { clientMessageId, messageId: row.message_id, threadId: row.thread_id, runId: row.run_id },
-      run: {
-        runId: row.run_id,
-        threadId: row.thread_id,
-        userId,
-        userMessageId: row.message_id,
-        content: row.content,
-        status: row.status,
-      },
-    };
+    return rows[0];
   }
 
   /** The thread's messages in creation order, or null when the thread is not this user's. */
   async history(userId: UserId, threadId: ThreadId): Promise<HistoryMessage[] | null> {
-    if (!(await this.findThread(this.db, threadId, userId, 'history_leak'))) return null;
+    if (!(await this.isOwnThread(threadId, userId))) return null;
     const { rows } = await this.db.query<{
       message_id: string;
       client_message_id: string | null;
@@ -158,14 +188,11 @@ export class ChatStore {
     }));
   }
 
-  /**
-   * True when the thread exists and is this user's. With the planted fault
-   * named here, any existing thread will do, whoever owns it.
-   */
-  private async findThread(db: Queryable, threadId: ThreadId, userId: UserId, fault: 'foreign_thread_accepted' | 'history_leak'): Promise<boolean> {
-    const found = this.faults.has(fault)
-      ? await db.query('SELECT 1 FROM threads WHERE thread_id = $1', [threadId])
-      : await db.query('SELECT 1 FROM threads WHERE thread_id = $1 AND user_id = $2', [threadId, userId]);
+  /** True when the thread exists and is this user's; with the planted fault history_leak, any existing thread will do. */
+  private async isOwnThread(threadId: ThreadId, userId: UserId): Promise<boolean> {
+    const found = this.faults.has('history_leak')
+      ? await this.db.query('SELECT 1 FROM threads WHERE thread_id = $1', [threadId])
+      : await this.db.query('SELECT 1 FROM threads WHERE thread_id = $1 AND user_id = $2', [threadId, userId]);
     return found.rowCount === 1;
   }
 

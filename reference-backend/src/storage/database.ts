@@ -5,6 +5,14 @@ import { TimeoutError } from '../util/timing';
 /** Timeouts chosen so a dead or blackholed PostgreSQL yields SERVICE_UNAVAILABLE within 5 s. */
 const CONNECT_TIMEOUT_MS = 2000;
 const QUERY_TIMEOUT_MS = 3000;
+/**
+ * Connections kept open even when idle. Opening one costs several round trips
+ * (startup, SCRAM authentication, TLS in production), which on a slow network
+ * can exceed CONNECT_TIMEOUT_MS; the few a run uses at once (an event write,
+ * a tool's read, a health probe) must already be open when the network turns
+ * slow.
+ */
+const WARM_CONNECTIONS = 4;
 
 export interface Queryable {
   query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
@@ -14,12 +22,14 @@ export interface Queryable {
 export class Database implements Queryable {
   private readonly pool: Pool;
   private readonly outage: OutageLog;
+  private warming = false;
 
   constructor(connectionString: string, logger: Logger, applicationName: string) {
     this.outage = new OutageLog(logger, 'postgres connection');
     this.pool = new Pool({
       connectionString,
       max: 20,
+      min: WARM_CONNECTIONS, // not closed when idle
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       query_timeout: QUERY_TIMEOUT_MS,
       idleTimeoutMillis: 10_000,
@@ -58,6 +68,21 @@ export class Database implements Queryable {
       await discardOrRollback(client, err);
       throw err;
     }
+  }
+
+  /**
+   * Top the pool up to WARM_CONNECTIONS open connections, in the background
+   * (after startup or an outage): asking for that many at once hands out the
+   * idle ones and makes the pool open the missing ones. Failures are left to
+   * the health probes.
+   */
+  keepWarm(): void {
+    if (this.warming || this.pool.totalCount >= WARM_CONNECTIONS) return;
+    this.warming = true;
+    const borrowAndReturn = (): Promise<void> => this.pool.connect().then((client) => client.release());
+    void Promise.allSettled(Array.from({ length: WARM_CONNECTIONS }, borrowAndReturn)).finally(() => {
+      this.warming = false;
+    });
   }
 
   async close(): Promise<void> {

@@ -8,17 +8,47 @@ export interface PersistedEvent {
   readonly frameText: string;
 }
 
-/** Where a run's events and outcome are stored. */
-export interface RunEventStore {
-  appendEvent(runId: RunId, seq: number, type: RunEventType, frameText: string): Promise<void>;
+/** A run event to store: `frameText` is exactly what is (or will be) delivered. */
+export interface NewRunEvent {
+  readonly seq: number;
+  readonly type: RunEventType;
+  readonly frameText: string;
 }
 
-export interface SuccessfulRun {
-  readonly runId: RunId;
+/** A successful run's answer: stored in its thread as the assistant message. */
+export interface RunAnswer {
   readonly threadId: ThreadId;
   readonly userId: UserId;
   readonly summary: string;
 }
+
+/** Where a run's events and outcome are stored. */
+export interface RunEventStore {
+  /**
+   * Store events, in one statement. With `answer` (the batch that ends a
+   * successful run), the same statement also stores the answer as the thread's
+   * assistant message and marks the run succeeded: all of it, or nothing.
+   */
+  appendEvents(runId: RunId, events: readonly NewRunEvent[], answer?: RunAnswer): Promise<void>;
+}
+
+/** Any number of events as one multi-row INSERT of fixed shape: one array per column. */
+const INSERT_EVENTS = `INSERT INTO run_events (run_id, seq, type, frame_text)
+  SELECT $1::uuid, e.seq, e.type, e.frame_text FROM unnest($2::integer[], $3::text[], $4::text[]) AS e (seq, type, frame_text)`;
+
+/**
+ * The last events of a successful run, its answer and its final status, in one
+ * statement (one round trip, atomic). $5..$9: answer message id, thread, user,
+ * summary, and whether to store the answer (not with the planted fault
+ * lost_assistant_message).
+ */
+const INSERT_EVENTS_AND_SUCCEED = `WITH events AS (${INSERT_EVENTS}),
+  answer AS (
+    INSERT INTO messages (message_id, thread_id, user_id, role, content, client_message_id, run_id)
+    SELECT $5::uuid, $6::uuid, $7::text, 'assistant', $8::text, NULL, $1::uuid WHERE $9::boolean
+  ),
+  succeeded AS (UPDATE runs SET status = 'succeeded', finished_at = now() WHERE run_id = $1::uuid)
+  SELECT 1`;
 
 /** Runs and their persisted events. */
 export class RunStore implements RunEventStore {
@@ -37,22 +67,14 @@ export class RunStore implements RunEventStore {
     return result.rowCount === 1;
   }
 
-  async appendEvent(runId: RunId, seq: number, type: RunEventType, frameText: string): Promise<void> {
-    await this.db.query('INSERT INTO run_events (run_id, seq, type, frame_text) VALUES ($1, $2, $3, $4)', [runId, seq, type, frameText]);
-  }
-
-  /** Store the assistant answer in the thread and mark the run succeeded, atomically. */
-  async recordSuccess(run: SuccessfulRun): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      if (!this.faults.has('lost_assistant_message')) {
-        await tx.query(
-          `INSERT INTO messages (message_id, thread_id, user_id, role, content, client_message_id, run_id)
-           VALUES ($1, $2, $3, 'assistant', $4, NULL, $5)`,
-          [newMessageId(), run.threadId, run.userId, run.summary, run.runId],
-        );
-      }
-      await tx.query(`UPDATE runs SET status = 'succeeded', finished_at = now() WHERE run_id = $1`, [run.runId]);
-    });
+  async appendEvents(runId: RunId, events: readonly NewRunEvent[], answer?: RunAnswer): Promise<void> {
+    const columns = [runId, events.map((e) => e.seq), events.map((e) => e.type), events.map((e) => e.frameText)];
+    if (answer === undefined) {
+      await this.db.query(INSERT_EVENTS, columns);
+      return;
+    }
+    const storeAnswer = !this.faults.has('lost_assistant_message');
+    await this.db.query(INSERT_EVENTS_AND_SUCCEED, [...columns, newMessageId(), answer.threadId, answer.userId, answer.summary, storeAnswer]);
   }
 
   async recordFailure(runId: RunId, errorCode: string): Promise<void> {
