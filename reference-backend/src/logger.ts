@@ -8,11 +8,31 @@ export interface Logger {
   error(message: string, err?: unknown): void;
 }
 
+/**
+ * Streams whose reader has gone away (EPIPE: the supervisor that piped our
+ * output died). Writing to them again would only raise the same error, and
+ * logging that error would write again: a busy loop. They are dropped instead.
+ */
+const closedStreams = new Set<NodeJS.WriteStream>();
+
+function write(stream: NodeJS.WriteStream, text: string): void {
+  if (!closedStreams.has(stream)) stream.write(text);
+}
+
+/** Call once at start-up: a broken stdout/stderr pipe silences logging instead of crashing or spinning. */
+export function guardOutputStreams(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      closedStreams.add(stream);
+    });
+  }
+}
+
 export const consoleLogger: Logger = {
-  info: (message) => process.stdout.write(`${message}\n`),
-  warn: (message) => process.stderr.write(`warn: ${message}\n`),
-  error: (message, err) =>
-    process.stderr.write(`error: ${message}${err === undefined ? '' : `: ${describeError(err)}`}\n`),
+  info: (message) => write(process.stdout, `${message}\n`),
+  warn: (message) => write(process.stderr, `warn: ${message}\n`),
+  error: (message, err) => write(process.stderr, `error: ${message}${err === undefined ? '' : `: ${describeError(err)}`}\n`),
 };
 
 export const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };

@@ -1,7 +1,7 @@
 import { parseCommandLine, CliUsageError } from './cli';
 import { CONFIG_ERROR_EXIT_CODE, ConfigError, loadConfig } from './config';
 import { FAULT_CATALOGUE, Faults, UnknownFaultError } from './faults';
-import { consoleLogger, describeError } from './logger';
+import { consoleLogger, describeError, guardOutputStreams } from './logger';
 import { startServer } from './app';
 
 const USAGE_EXIT_CODE = 2;
@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   }
 
   const logger = consoleLogger;
+  guardOutputStreams();
   // Never die on a stray error: a crash would drop every WebSocket without a close frame.
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', reason));
   process.on('uncaughtException', (err) => logger.error('uncaught exception', err));

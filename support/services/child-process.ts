@@ -87,6 +87,15 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 const live = new Set<OwnedProcess>();
-process.once('exit', () => {
+const killAll = (): void => {
   for (const owned of live) owned.signal('SIGKILL');
-});
+};
+process.once('exit', killAll);
+// Killed by a signal, Node does not emit 'exit': take the children down, then
+// die of the same signal as we would have without this handler.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    killAll();
+    process.kill(process.pid, signal);
+  });
+}
