@@ -39,7 +39,7 @@ const local = {
   pacedStepDelayMs: 150,
   storm: { users: 200, withinMs: 1000, readyP50Ms: 100, readyP99Ms: 250 },
   churnCycles: 100,
-  tokenExpiry: { lifetimeSeconds: 3, maxLeewayMs: 5000, closeWithinMs: 2000 }, // PROTOCOL §3
+  tokenExpiry: { lifetimeSeconds: 2, maxLeewayMs: 5000, closeWithinMs: 2000 }, // PROTOCOL §3
   // 10 users × 10 tabs: 2,000 frames pass the 20-a-second limit (PROTOCOL §8) in two rounds.
   fuzz: { frames: 2000, users: 10, connectionsPerUser: 10, withinMs: 20000 },
   browserLaunchTimeoutMs: 20000,

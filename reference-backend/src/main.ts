@@ -2,7 +2,7 @@ import { parseCommandLine, CliUsageError } from './cli';
 import { CONFIG_ERROR_EXIT_CODE, ConfigError, loadConfig } from './config';
 import { FAULT_CATALOGUE, Faults, UnknownFaultError } from './faults';
 import { consoleLogger, describeError, guardOutputStreams } from './logger';
-import { startServer } from './app';
+import type { startServer as StartServer } from './app';
 
 const USAGE_EXIT_CODE = 2;
 
@@ -44,6 +44,9 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', reason));
   process.on('uncaughtException', (err) => logger.error('uncaught exception', err));
 
+  // Loaded only once the configuration is known to be good: a refusal to start stays fast.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startServer } = require('./app') as { startServer: typeof StartServer };
   const server = await startServer(config, faults, logger);
   const faultNote = faults.list().length > 0 ? ` with planted faults: ${faults.list().join(', ')}` : '';
   logger.info(`golden-path reference backend listening on ${server.url} (instance ${config.instanceId})${faultNote}`);
