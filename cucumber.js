@@ -7,7 +7,9 @@ const reports = process.env.GOLDEN_PATH_REPORT_DIR || 'reports';
 
 const common = {
   requireModule: ['ts-node/register/transpile-only'],
-  require: ['support/**/*.ts', 'step-definitions/**/*.ts'],
+  // Entry points only: everything else in support/ is imported where it is used,
+  // so heavy tools (fast-check, playwright) load only for the scenarios that need them.
+  require: ['support/hooks.ts', 'support/parameter-types.ts', 'step-definitions/**/*.ts'],
   format: [
     'progress',
     `html:${reports}/cucumber.html`,
@@ -36,7 +38,7 @@ const local = {
   isolationUsers: 50,
   replyWithinMs: 2000,
   shutdownGraceMs: 12000,
-  pacedStepDelayMs: 150,
+  pacedStepDelayMs: 60,
   storm: { users: 200, withinMs: 1000, readyP50Ms: 100, readyP99Ms: 250 },
   churnCycles: 100,
   tokenExpiry: { lifetimeSeconds: 2, maxLeewayMs: 5000, closeWithinMs: 2000 }, // PROTOCOL §3

@@ -4,7 +4,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import type * as Playwright from 'playwright-core';
+
+/** playwright-core takes half a second to load: only the browser scenario pays for it. */
+function playwright(): typeof Playwright {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('playwright-core') as typeof Playwright;
+}
 
 /**
  * A real browser as a chat client: headless Chromium (Debian's `chromium`
@@ -118,7 +125,7 @@ export class BrowserChat {
     const pageUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     const profileDir = await mkdtemp(join(tmpdir(), 'golden-path-chromium-'));
     try {
-      const context = await chromium.launchPersistentContext(profileDir, { executablePath, headless: true, args: CHROMIUM_ARGS, timeout: timeoutMs });
+      const context = await playwright().chromium.launchPersistentContext(profileDir, { executablePath, headless: true, args: CHROMIUM_ARGS, timeout: timeoutMs });
       return new BrowserChat(context, server, pageUrl, profileDir);
     } catch (error) {
       await closeServer(server);

@@ -1,7 +1,15 @@
 import type { GoldenPathWorld } from '../world';
 import type { ChatRequest } from '../actors/requests';
 import { spendAnalysisRequest } from '../actors/requests';
-import { fuzzSeed, malformedFrame, randomFrames, type RandomFrame, type RejectionCode } from '../actors/hostile-frames';
+import { malformedFrame, type RejectionCode } from '../actors/hostile-frames';
+import type * as RandomFramesModule from '../actors/random-frames';
+import type { RandomFrame } from '../actors/random-frames';
+
+/** fast-check takes most of a second to load: only the fuzz scenario pays for it. */
+function loadRandomFrames(): typeof RandomFramesModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../actors/random-frames') as typeof RandomFramesModule;
+}
 import { describeClose, type ChatConnection } from '../client/chat-connection';
 import { frameData, frameType, type ReceivedFrame } from '../domain/frames';
 import { failIfAny } from '../expectations/violation-error';
@@ -243,6 +251,7 @@ export async function hostileCrowdConnects(world: GoldenPathWorld): Promise<void
  * (PROTOCOL §8) after that pong, so the frames are parsed, not rate limited.
  */
 export async function crowdSendsRandomFrames(world: GoldenPathWorld): Promise<void> {
+  const { fuzzSeed, randomFrames } = loadRandomFrames();
   const seed = fuzzSeed();
   const { frames: count, withinMs } = world.profile.fuzz;
   const frames = randomFrames(seed, count);
