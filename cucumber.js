@@ -60,6 +60,8 @@ const staging = {
 };
 
 module.exports = {
-  default: { ...common, worldParameters: local },
+  // Two workers, each with its own PostgreSQL, Redis and backend (see README,
+  // "Running faster"); `--parallel 1` runs everything in one process.
+  default: { ...common, parallel: 2, worldParameters: local },
   staging: { ...common, tags: 'not @needs_control', worldParameters: staging },
 };

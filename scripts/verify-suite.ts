@@ -76,7 +76,7 @@ function runSuite(fault: Fault | undefined, services: { postgres: PostgresServic
   delete env.GOLDEN_PATH_URL;
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['cucumber-js', '--tags', scenarioScope(fault, everywhere), '--format', `progress:${join(reports, 'progress.txt')}`], {
+    const child = spawn('npx', ['cucumber-js', '--parallel', '1', '--tags', scenarioScope(fault, everywhere), '--format', `progress:${join(reports, 'progress.txt')}`], {
       cwd: PROJECT_ROOT,
       env,
       stdio: ['ignore', 'ignore', 'pipe'],
