@@ -9,9 +9,11 @@
  *   npm run verify-suite -- --everywhere # each fault against the whole suite
  *
  * The clean backend always runs the whole suite. A fault runs, by default,
- * against the features of the area it belongs to (AREA_SCENARIOS): a fault
- * caught there is caught by the whole suite too, since those scenarios are
- * part of it; `--everywhere` shows every scenario that would catch it.
+ * against the features of the area it belongs to (AREA_SCENARIOS) and stops
+ * at the first scenario that catches it: a fault caught there is caught by
+ * the whole suite too, since those scenarios are part of it. `--everywhere`
+ * runs every fault against the whole suite to the end, naming every scenario
+ * that would catch it.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -76,7 +78,8 @@ function runSuite(fault: Fault | undefined, services: { postgres: PostgresServic
   delete env.GOLDEN_PATH_URL;
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['cucumber-js', '--parallel', '1', '--tags', scenarioScope(fault, everywhere), '--format', `progress:${join(reports, 'progress.txt')}`], {
+    const failFast = fault !== undefined && !everywhere ? ['--fail-fast'] : [];
+    const child = spawn('npx', ['cucumber-js', '--parallel', '1', ...failFast, '--tags', scenarioScope(fault, everywhere), '--format', `progress:${join(reports, 'progress.txt')}`], {
       cwd: PROJECT_ROOT,
       env,
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -117,7 +120,7 @@ function printTable(clean: Verdict, faults: Verdict[]): void {
   for (const failure of clean.outcome.hookFailures) out.push(`    ✗ hook: ${failure}`);
   out.push('');
   const width = Math.max(5, ...faults.map((verdict) => verdict.fault?.name.length ?? 0));
-  out.push(`${'fault'.padEnd(width)}  ${'area'.padEnd(24)}  verdict   caught by (scenarios run: the fault's area, or all with --everywhere)`);
+  out.push(`${'fault'.padEnd(width)}  ${'area'.padEnd(24)}  verdict   caught by (first catching scenario of the fault's area; every one with --everywhere)`);
   out.push(`${'-'.repeat(width)}  ${'-'.repeat(24)}  --------  ---------`);
   for (const verdict of faults) {
     const caughtBy = catchers(verdict);
