@@ -37,6 +37,8 @@ const SHUTDOWN_RUN_GRACE_MS = 9000;
 const SHUTDOWN_CLOSE_HANDSHAKE_MS = 1500;
 /** Startup: how long the first dependency check may delay listening. */
 const STARTUP_CHECK_MS = 1500;
+/** Connection setup: how long it waits for the instance's Redis subscription still on its way after a reconnect. */
+const SUBSCRIPTION_WAIT_MS = 500;
 
 export interface RunningServer {
   readonly url: string;
@@ -87,15 +89,15 @@ export async function startServer(config: Config, faults: Faults, logger: Logger
 
   /** Every upgraded connection, established or still setting up. */
   const liveConnections = new Set<ClientConnection>();
-  const subscribed = new WeakSet<ClientConnection>();
   /** Only with the planted fault connection_count_leak: closed connections still counted by /health. */
   let leakedConnections = 0;
   const burst = faults.has('burst_1011') ? new UpgradeBurst() : null;
   const lifecycle: ConnectionLifecycle = {
-    prepare: async (connection) => {
-      // Subscribes now when Redis is up (bounded wait), otherwise as soon as it comes back.
-      subscribed.add(connection);
-      await bus.acquireUser(connection.userId, monitor.isUp('redis'));
+    prepare: async () => {
+      // The instance's one Redis subscription covers every user: no per-connection Redis command. Only
+      // right after Redis came back may it still be on its way; then wait for it (bounded) while Redis counts as up.
+      const subscription = monitor.isUp('redis') ? bus.subscriptionPending(SUBSCRIPTION_WAIT_MS) : undefined;
+      if (subscription !== undefined) await subscription;
       return faults.has('degraded_hidden') ? [] : monitor.down();
     },
     established: (connection) => {
@@ -106,7 +108,6 @@ export async function startServer(config: Config, faults: Faults, logger: Logger
       if (faults.has('connection_count_leak')) leakedConnections += 1;
       liveConnections.delete(connection);
       connections.remove(connection);
-      if (subscribed.has(connection)) bus.releaseUser(connection.userId);
     },
   };
 

@@ -26,6 +26,11 @@ export class LocalConnections {
     if (set.size === 0) this.byUser.delete(connection.userId);
   }
 
+  /** Whether the user has an established connection here. */
+  hasUser(userId: UserId): boolean {
+    return this.byUser.has(userId);
+  }
+
   deliver(userId: UserId, runId: RunId, seq: number, frameText: string): void {
     const set = this.byUser.get(userId);
     if (set === undefined) return;

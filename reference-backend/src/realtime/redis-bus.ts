@@ -13,8 +13,6 @@ export interface RemoteRunEvent {
 }
 
 const COMMAND_TIMEOUT_MS = 1000;
-/** How long connection setup waits for a user's subscription before going on without it. */
-const SUBSCRIBE_WAIT_MS = 500;
 
 const CLIENT_OPTIONS: RedisOptions = {
   enableOfflineQueue: false,
@@ -23,12 +21,21 @@ const CLIENT_OPTIONS: RedisOptions = {
   commandTimeout: COMMAND_TIMEOUT_MS,
   retryStrategy: () => 250,
   enableReadyCheck: true,
-  autoResubscribe: true,
 };
 
+/** The instance's one subscription: the pattern of every user's channel, and whether Redis confirmed it. */
+interface PatternSubscription {
+  readonly done: Promise<void>;
+  confirmed: boolean;
+}
+
 /**
- * Pub/sub fan-out of run events between instances over per-user channels
- * `${prefix}user:${userId}`. Redis is optional: every operation degrades to a
+ * Pub/sub fan-out of run events between instances. Events are published on
+ * per-user channels `${prefix}user:${userId}`; each instance holds ONE pattern
+ * subscription `${prefix}user:*`, made as soon as its subscriber connection is
+ * ready (and again after every reconnect), and routes what arrives in-process
+ * to the local connections of that user — so opening or closing a connection
+ * costs no Redis command. Redis is optional: every operation degrades to a
  * no-op while it is down, with one log line per outage.
  */
 export class RedisBus {
@@ -36,8 +43,11 @@ export class RedisBus {
   private readonly subscriber: Redis;
   private readonly publishOutage: OutageLog;
   private readonly connectionOutage: OutageLog;
-  /** Users with local connections, and how many. */
-  private readonly subscribedUsers = new Map<UserId, { refs: number; ready: Promise<void> }>();
+  private readonly pattern: string;
+  /** How every payload this instance publishes begins: its own publications are recognised without parsing them. */
+  private readonly ownPayloadStart: string;
+  /** The subscription on the subscriber's current connection: undefined until asked for, and again once that connection is lost. */
+  private subscription: PatternSubscription | undefined;
 
   constructor(
     url: string,
@@ -48,13 +58,30 @@ export class RedisBus {
   ) {
     this.publishOutage = new OutageLog(logger, 'redis publishing');
     this.connectionOutage = new OutageLog(logger, 'redis connection');
-    this.publisher = new Redis(url, { ...CLIENT_OPTIONS, connectionName: `${instanceId}:pub` });
-    this.subscriber = new Redis(url, { ...CLIENT_OPTIONS, connectionName: `${instanceId}:sub` });
+    this.pattern = `${escapeGlob(prefix)}user:*`;
+    this.ownPayloadStart = `{"o":${JSON.stringify(instanceId)},`;
+    // Publications made in the same tick (a group commit delivers several events at once) go out in one write.
+    // PING is left out, so a health probe never waits behind a batch of publications.
+    this.publisher = new Redis(url, {
+      ...CLIENT_OPTIONS,
+      connectionName: `${instanceId}:pub`,
+      enableAutoPipelining: true,
+      autoPipeliningIgnoredCommands: ['ping'],
+    });
+    // The subscription is (re)made on every 'ready' below, also when the first attempt failed
+    // (Redis down at startup), which ioredis's own re-subscription would not cover.
+    this.subscriber = new Redis(url, { ...CLIENT_OPTIONS, connectionName: `${instanceId}:sub`, autoResubscribe: false });
     for (const client of [this.publisher, this.subscriber]) {
       client.on('error', (err: unknown) => this.connectionOutage.failed(err));
     }
-    this.subscriber.on('ready', () => this.resubscribeAll());
-    this.subscriber.on('message', (channel: string, message: string) => this.handleMessage(channel, message));
+    this.subscriber.on('ready', () => {
+      this.connectionOutage.recovered();
+      this.subscribe().catch((err: unknown) => this.connectionOutage.failed(err));
+    });
+    this.subscriber.on('close', () => {
+      this.subscription = undefined;
+    });
+    this.subscriber.on('pmessage', (_pattern: string, channel: string, message: string) => this.handleMessage(channel, message));
   }
 
   private channelOf(userId: UserId): string {
@@ -62,14 +89,18 @@ export class RedisBus {
   }
 
   isReady(): boolean {
-    return this.publisher.status === 'ready' && this.subscriber.status === 'ready';
+    return this.publisher.status === 'ready' && this.subscriber.status === 'ready' && this.subscription?.confirmed === true;
   }
 
-  /** True when Redis answers PING within a second (waiting that long for a connection in progress). */
+  /**
+   * True when Redis answers PING within a second (waiting that long for a
+   * connection in progress) and this instance's subscription is in place
+   * (made now if it is missing), so events from other instances arrive.
+   */
   async ping(): Promise<boolean> {
     try {
       await this.untilReady(COMMAND_TIMEOUT_MS);
-      await withTimeout(this.publisher.ping(), COMMAND_TIMEOUT_MS, 'redis ping');
+      await withTimeout(Promise.all([this.publisher.ping(), this.subscribe()]), COMMAND_TIMEOUT_MS, 'redis ping');
       this.connectionOutage.recovered();
       return true;
     } catch (err) {
@@ -108,45 +139,32 @@ export class RedisBus {
   }
 
   /**
-   * Make sure this instance receives the user's events from other instances.
-   * With `wait`, resolves once subscribed (at most 500 ms); while Redis is down
-   * the subscription is made when it comes back.
+   * Right after the subscriber (re)connected, its subscription may still be
+   * on its way: then a promise that settles once it is confirmed, or after
+   * at most `ms`. Undefined when there is nothing to wait for (the usual
+   * case: subscribed since startup; or the subscriber is not connected).
    */
-  async acquireUser(userId: UserId, wait: boolean): Promise<void> {
-    let entry = this.subscribedUsers.get(userId);
-    if (entry === undefined) {
-      entry = { refs: 0, ready: this.subscribe(this.channelOf(userId)) };
-      this.subscribedUsers.set(userId, entry);
-    }
-    entry.refs += 1;
-    if (!wait) return;
-    await withTimeout(entry.ready, SUBSCRIBE_WAIT_MS, 'redis subscribe').catch((err: unknown) => this.connectionOutage.failed(err));
+  subscriptionPending(ms: number): Promise<void> | undefined {
+    const subscription = this.subscription;
+    if (subscription === undefined || subscription.confirmed || this.subscriber.status !== 'ready') return undefined;
+    return withTimeout(subscription.done, ms, 'redis subscribe').catch((err: unknown) => this.connectionOutage.failed(err));
   }
 
-  releaseUser(userId: UserId): void {
-    const entry = this.subscribedUsers.get(userId);
-    if (entry === undefined) return;
-    entry.refs -= 1;
-    if (entry.refs > 0) return;
-    this.subscribedUsers.delete(userId);
-    if (this.subscriber.status !== 'ready') return;
-    this.subscriber.unsubscribe(this.channelOf(userId)).catch((err: unknown) => this.connectionOutage.failed(err));
-  }
-
-  private async subscribe(channel: string): Promise<void> {
-    if (this.subscriber.status !== 'ready') return;
-    try {
-      await this.subscriber.subscribe(channel);
-    } catch (err) {
-      this.connectionOutage.failed(err);
-    }
-  }
-
-  private resubscribeAll(): void {
-    this.connectionOutage.recovered();
-    const channels = [...this.subscribedUsers.keys()].map((u) => this.channelOf(u));
-    if (channels.length === 0) return;
-    this.subscriber.subscribe(...channels).catch((err: unknown) => this.connectionOutage.failed(err));
+  /** Subscribe to every user's channel on the current connection, once; resolves when Redis confirmed it. */
+  private subscribe(): Promise<void> {
+    if (this.subscription !== undefined) return this.subscription.done;
+    const done = this.subscriber.psubscribe(this.pattern).then(
+      () => {
+        subscription.confirmed = true;
+      },
+      (err: unknown) => {
+        if (this.subscription === subscription) this.subscription = undefined; // the next ping or 'ready' tries again
+        throw err;
+      },
+    );
+    const subscription: PatternSubscription = { done, confirmed: false };
+    this.subscription = subscription;
+    return done;
   }
 
   /** Fire-and-forget publication; failures while Redis is down are expected and logged once. */
@@ -163,6 +181,7 @@ export class RedisBus {
   }
 
   private handleMessage(channel: string, message: string): void {
+    if (message.startsWith(this.ownPayloadStart)) return; // our own publication: already delivered locally
     let parsed: { o?: unknown; u?: unknown; r?: unknown; s?: unknown; f?: unknown };
     try {
       parsed = JSON.parse(message) as typeof parsed;
@@ -171,7 +190,7 @@ export class RedisBus {
       return;
     }
     const { o, u, r, s, f } = parsed;
-    if (o === this.instanceId) return; // our own publication: already delivered locally
+    if (o === this.instanceId) return;
     if (typeof o !== 'string' || typeof u !== 'string' || typeof r !== 'string' || typeof s !== 'number' || typeof f !== 'string') return;
     if (channel !== this.channelOf(u as UserId)) return;
     this.onRemoteEvent({ origin: o, userId: u as UserId, runId: r as RunId, seq: s, frameText: f });
@@ -186,4 +205,9 @@ export class RedisBus {
       }
     }
   }
+}
+
+/** `text` matched literally in a Redis glob pattern. */
+function escapeGlob(text: string): string {
+  return text.replace(/[\\*?[\]]/g, '\\$&');
 }

@@ -6,12 +6,13 @@ import type { RedisBus, RemoteRunEvent } from './redis-bus';
 /**
  * Delivers run events to every open connection of the run's user: directly to
  * this instance's connections (no Redis round-trip, so chat works with Redis
- * down) and through Redis to the other instances.
+ * down) and through Redis to the other instances, each of which receives every
+ * user's events and delivers those of users connected to it.
  */
 export class RunEventFanout implements RunEventSink {
   constructor(
     private readonly local: LocalConnections,
-    private readonly bus: RedisBus,
+    private readonly bus: Pick<RedisBus, 'publish'>,
     private readonly faults: Faults,
   ) {}
 
@@ -23,8 +24,9 @@ export class RunEventFanout implements RunEventSink {
     if (!this.faults.has('no_cross_instance_fanout')) this.bus.publish({ userId: run.userId, runId: run.runId, seq, frameText });
   }
 
-  /** An event published by another instance. */
+  /** An event published by another instance: of concern only when its user is connected here (broadcast_events included). */
   deliverRemote(event: RemoteRunEvent): void {
+    if (!this.local.hasUser(event.userId)) return;
     this.deliverLocally(event.userId, event.runId, event.seq, event.frameText);
   }
 
