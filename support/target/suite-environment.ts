@@ -3,7 +3,7 @@ import { TokenMinter } from '../auth/token-minter';
 import type { EnvironmentProfile } from '../config/environment-profile';
 import { startPostgres, type PostgresService } from '../services/postgres-service';
 import { startRedis, type RedisService } from '../services/redis-service';
-import { LaunchedBackend } from './launched-backend';
+import { LaunchedBackend, type BackendLaunch } from './launched-backend';
 import { ReadyTokenIdentity, SigningIdentities } from './identities';
 import type { SystemUnderTest } from './system-under-test';
 import { readTargetConfig, type LaunchedTargetConfig, type RemoteTargetConfig } from './target-config';
@@ -148,9 +148,29 @@ export function requireLaunchSettings(): LaunchSettings {
 }
 
 /**
- * Starts another instance of the backend command with the suite's signing
- * settings. `urls` replaces its dependencies' addresses (e.g. fault proxies).
- * The caller owns it and stops it.
+ * How to start another instance of the backend command: the suite's signing
+ * settings and services, with `changes` applied (undefined removes a variable).
+ */
+function anotherInstance(profile: EnvironmentProfile, label: string, changes: Record<string, string | undefined>): BackendLaunch {
+  const settings = requireLaunchSettings();
+  const environment: Record<string, string> = backendEnvironment(settings, { INSTANCE_ID: `${label}-${process.pid}` });
+  for (const [name, value] of Object.entries(changes)) {
+    if (value === undefined) delete environment[name];
+    else environment[name] = value;
+  }
+  return {
+    label,
+    command: settings.config.command,
+    commandLabel: `${settings.config.commandLabel} (${label})`,
+    cwd: settings.config.cwd,
+    environment,
+    startTimeoutMs: profile.backendStartTimeoutMs,
+  };
+}
+
+/**
+ * Starts another instance and waits until it is ready. `urls` replaces its
+ * dependencies' addresses (e.g. fault proxies). The caller owns it and stops it.
  */
 export function launchBackend(
   profile: EnvironmentProfile,
@@ -158,40 +178,13 @@ export function launchBackend(
   extra: Record<string, string>,
   urls: { postgres?: string; redis?: string } = {},
 ): Promise<LaunchedBackend> {
-  const settings = requireLaunchSettings();
-  const environment = backendEnvironment(settings, { INSTANCE_ID: `${label}-${process.pid}`, ...extra });
-  if (urls.postgres !== undefined) environment.DATABASE_URL = urls.postgres;
-  if (urls.redis !== undefined) environment.REDIS_URL = urls.redis;
-  return LaunchedBackend.start({
-    label,
-    command: settings.config.command,
-    commandLabel: `${settings.config.commandLabel} (${label})`,
-    cwd: settings.config.cwd,
-    environment,
-    startTimeoutMs: profile.backendStartTimeoutMs,
-  });
+  const addresses = { ...(urls.postgres === undefined ? {} : { DATABASE_URL: urls.postgres }), ...(urls.redis === undefined ? {} : { REDIS_URL: urls.redis }) };
+  return LaunchedBackend.start(anotherInstance(profile, label, { ...extra, ...addresses }));
 }
 
-/**
- * Starts the backend command with the suite's environment changed by
- * `changes` (undefined removes a variable), without waiting for readiness:
- * for backends that are meant to refuse to start.
- */
+/** Starts another instance without waiting for readiness: for backends that are meant to refuse to start. */
 export function spawnBackend(profile: EnvironmentProfile, label: string, changes: Record<string, string | undefined>): Promise<LaunchedBackend> {
-  const settings = requireLaunchSettings();
-  const environment: Record<string, string> = backendEnvironment(settings, { INSTANCE_ID: `${label}-${process.pid}` });
-  for (const [name, value] of Object.entries(changes)) {
-    if (value === undefined) delete environment[name];
-    else environment[name] = value;
-  }
-  return LaunchedBackend.spawn({
-    label,
-    command: settings.config.command,
-    commandLabel: `${settings.config.commandLabel} (${label})`,
-    cwd: settings.config.cwd,
-    environment,
-    startTimeoutMs: profile.backendStartTimeoutMs,
-  });
+  return LaunchedBackend.spawn(anotherInstance(profile, label, changes));
 }
 
 /** Like `launchBackend`, but kept until the suite ends. */
