@@ -31,6 +31,17 @@ export interface ServerFrame {
   readonly data?: Record<string, unknown>;
 }
 
+/** Why a first frame is not a valid connection_established, or undefined when it is. */
+function notEstablished(data: RawData, url: string): string | undefined {
+  let frame: ServerFrame;
+  try {
+    frame = parseFrame(data, url);
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  return frame.type === 'connection_established' ? undefined : `the first frame is ${JSON.stringify(frame.type)}, not connection_established`;
+}
+
 function parseFrame(data: RawData, what: string): ServerFrame {
   const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
   let parsed: unknown;
@@ -79,15 +90,9 @@ export function readyHandshake(url: string, token: string, timeoutMs: number): P
     ws.on('message', (data) => {
       if (readyMs !== undefined) return; // anything after the first frame is not part of the handshake
       readyMs = performance.now() - started;
-      let frame: ServerFrame;
-      try {
-        frame = parseFrame(data, url);
-      } catch (error) {
-        fail(error instanceof Error ? error.message : String(error));
-        return;
-      }
-      if (frame.type !== 'connection_established') {
-        fail(`the first frame is ${JSON.stringify(frame.type)}, not connection_established`);
+      const problem = notEstablished(data, url);
+      if (problem !== undefined) {
+        fail(problem);
         return;
       }
       ws.close(1000);
@@ -168,15 +173,9 @@ export class ChatSession {
       const onClose = (code: number): void => fail(`closed with ${code} before connection_established`);
       const onFirst = (data: RawData): void => {
         if (settled) return;
-        let frame: ServerFrame;
-        try {
-          frame = parseFrame(data, url);
-        } catch (error) {
-          fail(error instanceof Error ? error.message : String(error));
-          return;
-        }
-        if (frame.type !== 'connection_established') {
-          fail(`the first frame is ${JSON.stringify(frame.type)}, not connection_established`);
+        const problem = notEstablished(data, url);
+        if (problem !== undefined) {
+          fail(problem);
           return;
         }
         settled = true;
