@@ -1,5 +1,6 @@
 // ESLint (typescript-eslint, type-aware) for the suite, the scripts and the
-// reference backend. The two halves may not import each other.
+// reference backend. The two halves may not import each other; both may import
+// protocol/, which imports neither.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -32,6 +33,12 @@ export default tseslint.config(
     files: ['reference-backend/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/support/**', '**/step-definitions/**', '**/scripts/**'], message: 'The backend never imports the suite.' }] }],
+    },
+  },
+  {
+    files: ['protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/reference-backend/**', '**/support/**', '**/step-definitions/**', '**/scripts/**'], message: 'protocol/ is the contract as data: it imports neither the suite nor the backend.' }] }],
     },
   },
 );

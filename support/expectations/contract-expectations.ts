@@ -1,5 +1,5 @@
 import type { ChatConnection } from '../client/chat-connection';
-import { checkClientFrame, checkServerFrame } from '../contract/frame-contract';
+import { checkClientFrame, checkServerFrame } from '../../protocol/schemas';
 import { failIfAny } from './violation-error';
 
 const excerpt = (text: string): string => (text.length > 300 ? `${text.slice(0, 300)}…` : text);
@@ -27,5 +27,5 @@ export function expectFramesHonourContract(connections: readonly ChatConnection[
       }
     }
   }
-  failIfAny('frames broke the published contract (support/contract/*.schema.json)', violations);
+  failIfAny('frames broke the published contract (protocol/schemas/*.schema.json)', violations);
 }

@@ -5,7 +5,7 @@ import { credential, type CredentialContext, type Expected } from '../auth/hosti
 import { BrowserChat, type BrowserChatOutcome } from '../client/browser-client';
 import { ChatConnection, describeClose, HandshakeRefusedError, type CloseRecord } from '../client/chat-connection';
 import { fetchHistory, historyMessages } from '../client/history-client';
-import { checkServerFrame } from '../contract/frame-contract';
+import { checkServerFrame } from '../../protocol/schemas';
 import { frameData, frameType, parseServerFrame, type ReceivedFrame } from '../domain/frames';
 import { newClientMessageId } from '../domain/ids';
 import { failIfAny } from '../expectations/violation-error';
