@@ -1,29 +1,37 @@
-import { Then, When } from '@cucumber/cucumber';
+import { Given, Then, When } from '@cucumber/cucumber';
+import type { ChatUser } from '../support/actors/chat-user';
+import { messageIsAcceptedPromptly, onlyOneRunAnswers, sameAcknowledgementEveryTime } from '../support/expectations/agent-events';
+import { ask, askFollowUp, askLongestQuestion, haveConversation, resendLatest } from '../support/scenario/conversation';
 import type { GoldenPathWorld } from '../support/world';
-import { spendAnalysisRequest } from '../support/actors/requests';
-import { ask, messageAcceptedPromptly } from '../support/scenario/conversation';
-import { askFollowUp, onlyOneRun, resendLatest, sameAcknowledgementBothTimes } from '../support/scenario/resilience';
 
-When('{actor} asks the agent to analyse her/his/their AI spend', function (this: GoldenPathWorld, name: string) {
-  ask(this, name, spendAnalysisRequest());
+When('{actor} asks the agent to analyse her/his/their AI spend', function (this: GoldenPathWorld, user: ChatUser) {
+  ask(this, user);
 });
 
-When('{actor} asks a follow-up question in the same conversation', function (this: GoldenPathWorld, name: string) {
-  askFollowUp(this, name);
+When('{actor} asks the longest question the chat accepts, most of it emoji', function (this: GoldenPathWorld, user: ChatUser) {
+  askLongestQuestion(this, user);
 });
 
-When('{actor}\'s app sends the same message again', function (this: GoldenPathWorld, name: string) {
-  resendLatest(this, name);
+Given('{actor} has a conversation with the agent about her/his/their AI spend', async function (this: GoldenPathWorld, user: ChatUser) {
+  await haveConversation(this, user);
 });
 
-Then('{actor}\'s message is accepted promptly', function (this: GoldenPathWorld, name: string) {
-  return messageAcceptedPromptly(this, name);
+When('{actor} asks a follow-up question in the same conversation', async function (this: GoldenPathWorld, user: ChatUser) {
+  await askFollowUp(this, user);
 });
 
-Then('{actor} gets the same acknowledgement both times', function (this: GoldenPathWorld, name: string) {
-  return sameAcknowledgementBothTimes(this, name);
+When("{actor}'s app sends the same message again", function (user: ChatUser) {
+  resendLatest(user);
 });
 
-Then('only one run answers {actor}\'s message', function (this: GoldenPathWorld, name: string) {
-  return onlyOneRun(this, name);
+Then("{actor}'s message is accepted promptly", function (user: ChatUser) {
+  return messageIsAcceptedPromptly(user);
+});
+
+Then('{actor} gets the same acknowledgement both times', function (user: ChatUser) {
+  return sameAcknowledgementEveryTime(user);
+});
+
+Then("only one run answers {actor}'s message", function (user: ChatUser) {
+  return onlyOneRunAnswers(user);
 });

@@ -1,25 +1,29 @@
 import { Given, Then, When } from '@cucumber/cucumber';
-import type { GoldenPathWorld } from '../support/world';
+import type { ChatUser } from '../support/actors/chat-user';
 import {
-  answeredInOrder, backToBaseline, chatServiceRestarts, churn, crowdConnectsWithin, crowdSignsIn, everyoneIsReady, everyoneToldGoingAway,
-  noConnectionBroken, noteConnectionBaseline, opensOneTabTooMany, opensTabs, readinessWithinLimits, readyBeforeAnswered, refusedAsTooMany,
-  sendsTheMomentItOpens, stillWorks,
-} from '../support/scenario/race-conditions';
+  answeredInTheOrderSent, backToTheConnectionsBefore, everyoneIsReady, everyoneToldGoingAway, noConnectionBroken, readyBeforeAnythingIsAnswered, readyWithinTheTargets,
+  refusedAsOneTooMany,
+} from '../support/expectations/race-conditions';
+import { crowdConnects, crowdSignsIn } from '../support/scenario/crowds';
+import { churn, EARLY_PINGS, sendsTheMomentItOpens } from '../support/scenario/early-frames';
+import { restartUnderTheCrowd } from '../support/scenario/deployments';
+import { noteConnectionCount } from '../support/scenario/service-health';
+import type { GoldenPathWorld } from '../support/world';
 
 Given('a crowd of users is signed in', function (this: GoldenPathWorld) {
   crowdSignsIn(this);
 });
 
 Given('the crowd has the chat open', function (this: GoldenPathWorld) {
-  return crowdConnectsWithin(this);
+  return crowdConnects(this);
 });
 
-When('the whole crowd opens the chat within a second', function (this: GoldenPathWorld) {
-  return crowdConnectsWithin(this);
+When('the whole crowd opens the chat at once', function (this: GoldenPathWorld) {
+  return crowdConnects(this);
 });
 
 When('the whole crowd reconnects at once', function (this: GoldenPathWorld) {
-  return crowdConnectsWithin(this);
+  return crowdConnects(this);
 });
 
 Then('every one of them is told the chat is ready', function (this: GoldenPathWorld) {
@@ -30,52 +34,40 @@ Then('no connection is closed with an internal error or dropped', function (this
   noConnectionBroken(this);
 });
 
-Then('the time until the chat is ready stays within the environment\'s limits', function (this: GoldenPathWorld) {
-  readinessWithinLimits(this);
+Then("the time until the chat is ready stays within the environment's limits", function (this: GoldenPathWorld) {
+  readyWithinTheTargets(this);
 });
 
-When('{actor}\'s app sends a ping, a question and another ping the moment her/his/their connection opens', function (this: GoldenPathWorld, name: string) {
-  return sendsTheMomentItOpens(this, name);
+When("{actor}'s app sends a ping, a question and another ping the moment her/his/their connection opens", async function (this: GoldenPathWorld, user: ChatUser) {
+  await sendsTheMomentItOpens(this, user);
 });
 
-Then('the chat says it is ready before it answers anything {actor} sent', function (this: GoldenPathWorld, name: string) {
-  return readyBeforeAnswered(this, name);
+Then('the chat says it is ready before it answers anything {actor} sent', function (this: GoldenPathWorld, user: ChatUser) {
+  return readyBeforeAnythingIsAnswered(this, user, EARLY_PINGS[1]);
 });
 
-Then('{actor}\'s frames are answered in the order she/he/they sent them', function (this: GoldenPathWorld, name: string) {
-  answeredInOrder(this, name);
+Then("{actor}'s frames are answered in the order she/he/they sent them", function (user: ChatUser) {
+  answeredInTheOrderSent(user, EARLY_PINGS, user.latestMessage.clientMessageId);
 });
 
 Given('the chat service reports how many connections it holds', function (this: GoldenPathWorld) {
-  return noteConnectionBaseline(this);
+  return noteConnectionCount(this);
 });
 
-When('{actor} opens and closes the chat again and again in quick succession', function (this: GoldenPathWorld, name: string) {
-  return churn(this, name);
+When('{actor} opens and closes the chat again and again in quick succession', function (this: GoldenPathWorld, user: ChatUser) {
+  return churn(this, user);
 });
 
 Then('the chat service is back to the number of connections it held before', function (this: GoldenPathWorld) {
-  return backToBaseline(this);
+  return backToTheConnectionsBefore(this, `${this.profile.churnCycles} connect/close cycles`);
 });
 
-Then('{actor} can still open the chat and get an answer', function (this: GoldenPathWorld, name: string) {
-  return stillWorks(this, name);
-});
-
-Given('{actor} has the chat open in ten tabs', function (this: GoldenPathWorld, name: string) {
-  return opensTabs(this, name, 10);
-});
-
-When('{actor} opens an eleventh tab', function (this: GoldenPathWorld, name: string) {
-  return opensOneTabTooMany(this, name);
-});
-
-Then('{actor}\'s eleventh tab is refused as one too many, before the connection is upgraded', function (this: GoldenPathWorld, name: string) {
-  refusedAsTooMany(this, name);
+Then("{actor}'s extra tab is refused as one too many, before the connection is upgraded", function (user: ChatUser) {
+  refusedAsOneTooMany(user);
 });
 
 When('the chat service restarts', function (this: GoldenPathWorld) {
-  return chatServiceRestarts(this);
+  return restartUnderTheCrowd(this);
 });
 
 Then('every one of them was told the service was going away', function (this: GoldenPathWorld) {

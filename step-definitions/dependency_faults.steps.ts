@@ -1,99 +1,91 @@
 import { Given, Then, When } from '@cucumber/cucumber';
+import type { ReadinessStatus } from '../protocol/constants';
+import type { ChatUser } from '../support/actors/chat-user';
+import { toldTheRunFailed } from '../support/expectations/agent-events';
+import { completeAnswerOrExplicitError, newChatWarnsOf, reportsItself, toldUnavailableAndCanRetry } from '../support/expectations/service-dependencies';
+import { askedWhileDatabaseDown, changeDependency, chatServiceThatCanFail, databaseFailsWhileToolRuns, type DependencyChange } from '../support/scenario/outages';
+import { untilReadiness } from '../support/scenario/service-health';
 import type { GoldenPathWorld } from '../support/world';
-import {
-  askedWhileDatabaseDown, breakableChatService, completeOrExplicitError, databaseFailsMidRun, dependencyComesBack, dependencyGoesDown, dependencyStopsAnswering,
-  dependencyTurnsSlow, newChatReportsDegraded, readinessBecomes, retriesLatest, serviceStartsWithEverythingDown, toldRunFailed, toldToRetry,
-} from '../support/scenario/dependency-faults';
 
-Given('a chat service whose database and cache the test can break', function (this: GoldenPathWorld) {
-  return breakableChatService(this, false);
+Given('a chat service whose database and cache can fail', async function (this: GoldenPathWorld) {
+  await chatServiceThatCanFail(this);
 });
 
-Given('a chat service with a patient agent, whose database and cache the test can break', function (this: GoldenPathWorld) {
-  return breakableChatService(this, true);
+Given('a chat service with a patient agent, whose database and cache can fail', async function (this: GoldenPathWorld) {
+  await chatServiceThatCanFail(this, { paced: true });
 });
 
-Given('the chat service starts while its database and cache are both down', function (this: GoldenPathWorld) {
-  return serviceStartsWithEverythingDown(this);
+Given('the chat service starts while its database and cache are both down', async function (this: GoldenPathWorld) {
+  await chatServiceThatCanFail(this, { dependenciesDownAtStart: true });
 });
 
-When('the chat database goes down while the agent is working', function (this: GoldenPathWorld) {
-  return databaseFailsMidRun(this, this.users[0]?.name ?? '');
+When('the chat database goes down while the agent is using a tool', function (this: GoldenPathWorld) {
+  return databaseFailsWhileToolRuns(this);
 });
 
-Given('{actor} asked the agent while the chat database was down, and was told to retry', function (this: GoldenPathWorld, name: string) {
-  return askedWhileDatabaseDown(this, name);
+Given('{actor} asked the agent while the chat database was down', function (this: GoldenPathWorld, user: ChatUser) {
+  return askedWhileDatabaseDown(this, user);
 });
 
-When('the chat database goes down', function (this: GoldenPathWorld) {
-  dependencyGoesDown(this, 'postgres');
+When('the chat database {databaseFailure}', function (this: GoldenPathWorld, change: DependencyChange['change']) {
+  changeDependency(this, 'postgres', change);
 });
 
-When('the chat database stops answering', function (this: GoldenPathWorld) {
-  dependencyStopsAnswering(this, 'postgres');
+When('the chat database becomes slow', function (this: GoldenPathWorld) {
+  changeDependency(this, 'postgres', 'slowed');
 });
 
-When('the chat database becomes slow, taking about a second per round trip', function (this: GoldenPathWorld) {
-  dependencyTurnsSlow(this, 'postgres');
-});
-
-When('the chat database comes back', function (this: GoldenPathWorld) {
-  dependencyComesBack(this, 'postgres');
+When('the chat database is back and the service is ready again', async function (this: GoldenPathWorld) {
+  changeDependency(this, 'postgres', 'restored');
+  await untilReadiness(this, 'ready');
 });
 
 When('the cache goes down', function (this: GoldenPathWorld) {
-  dependencyGoesDown(this, 'redis');
+  changeDependency(this, 'redis', 'cut');
+});
+
+Given('the cache is down and the service knows it', async function (this: GoldenPathWorld) {
+  changeDependency(this, 'redis', 'cut');
+  await untilReadiness(this, 'degraded');
 });
 
 When('the cache comes back', function (this: GoldenPathWorld) {
-  dependencyComesBack(this, 'redis');
+  changeDependency(this, 'redis', 'restored');
 });
 
 When('the database and the cache come back', function (this: GoldenPathWorld) {
-  dependencyComesBack(this, 'postgres');
-  dependencyComesBack(this, 'redis');
+  changeDependency(this, 'postgres', 'restored');
+  changeDependency(this, 'redis', 'restored');
 });
 
-When('{actor} sends her/his/their question again', function (this: GoldenPathWorld, name: string) {
-  retriesLatest(this, name);
+When('{actor} sends her/his/their question again', function (user: ChatUser) {
+  user.resend(user.latestMessage, user.chat);
 });
 
-Then('{actor} is told the run failed, with an explanation, within seconds of the failure', function (this: GoldenPathWorld, name: string) {
-  return toldRunFailed(this, name);
+Then('{actor} is told the run failed, with an explanation, within seconds of the failure', function (this: GoldenPathWorld, user: ChatUser) {
+  return toldTheRunFailed(this, user);
 });
 
-Then('{actor} is told within seconds that the service is unavailable and that she/he/they can retry', function (this: GoldenPathWorld, name: string) {
-  return toldToRetry(this, name);
+Then('{actor} is told within seconds that the service is unavailable and that she/he/they can retry', function (this: GoldenPathWorld, user: ChatUser) {
+  return toldUnavailableAndCanRetry(this, user);
 });
 
-Then('{actor} gets either a complete answer or an explicit error, never silence', function (this: GoldenPathWorld, name: string) {
-  return completeOrExplicitError(this, name);
+Then('{actor} gets either a complete answer or an explicit error, never silence', function (this: GoldenPathWorld, user: ChatUser) {
+  return completeAnswerOrExplicitError(this, user);
 });
 
-Then('the chat service reports itself unavailable', function (this: GoldenPathWorld) {
-  return readinessBecomes(this, 'unavailable');
+Then('the chat service reports itself {readiness}', function (this: GoldenPathWorld, status: ReadinessStatus) {
+  return reportsItself(this, status);
 });
 
-Then('the chat service reports itself degraded', function (this: GoldenPathWorld) {
-  return readinessBecomes(this, 'degraded');
+Then('a chat {actor} opens now warns that the database is degraded', function (this: GoldenPathWorld, user: ChatUser) {
+  return newChatWarnsOf(this, user, ['postgres']);
 });
 
-Then('the chat service reports itself ready', function (this: GoldenPathWorld) {
-  return readinessBecomes(this, 'ready');
+Then('a chat {actor} opens now warns that the cache is degraded', function (this: GoldenPathWorld, user: ChatUser) {
+  return newChatWarnsOf(this, user, ['redis']);
 });
 
-When('the chat service reports itself ready again', function (this: GoldenPathWorld) {
-  return readinessBecomes(this, 'ready');
-});
-
-Then('a chat {actor} opens now warns that the database is degraded', function (this: GoldenPathWorld, name: string) {
-  return newChatReportsDegraded(this, name, ['postgres']);
-});
-
-Then('a chat {actor} opens now warns that the cache is degraded', function (this: GoldenPathWorld, name: string) {
-  return newChatReportsDegraded(this, name, ['redis']);
-});
-
-Then('a chat {actor} opens now reports nothing degraded', function (this: GoldenPathWorld, name: string) {
-  return newChatReportsDegraded(this, name, []);
+Then('a chat {actor} opens now reports nothing degraded', function (this: GoldenPathWorld, user: ChatUser) {
+  return newChatWarnsOf(this, user, []);
 });

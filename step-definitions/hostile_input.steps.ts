@@ -1,69 +1,67 @@
-import { defineParameterType, Given, Then, When } from '@cucumber/cucumber';
-import type { GoldenPathWorld } from '../support/world';
-import { MALFORMED_FRAME_NAMES } from '../support/actors/hostile-frames';
-import { ask } from '../support/scenario/conversation';
+import { Given, Then, When } from '@cucumber/cucumber';
+import type { ChatUser } from '../support/actors/chat-user';
 import {
-  closedWith, crowdSendsRandomFrames, fuzzBrokeNothing, hostileCrowdConnects, longestQuestion, sendsBinary, sendsFlood, sendsMalformed, sendsOversize,
-  stillHealthy, toldFrameWas, toldToSlowDown, VERDICT_NAMES, waitsAsAsked, type Verdict,
-} from '../support/scenario/hostile-input';
+  afterThePauseGetsAnAnswer, closedBecauseBinary, closedBecauseTooBig, everyFrameServed, fuzzBrokeNothing, stillReportsItselfHealthy, toldTheFrameWas, toldToSlowDown,
+} from '../support/expectations/hostile-input';
+import { VERDICTS } from '../support/parameter-types';
+import { crowdSendsRandomFrames, hostileCrowdConnects } from '../support/scenario/fuzz-barrage';
+import { ALWAYS_SERVED, Floods, sendsBinary, sendsBurst, sendsMalformed, sendsOversize } from '../support/scenario/raw-frames';
+import type { GoldenPathWorld } from '../support/world';
 
-const alternatives = (names: readonly string[]): RegExp => new RegExp(names.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
-
-/** A named malformed frame: "a bare number", "a question without content"… (support/actors/hostile-frames.ts). */
-defineParameterType({ name: 'malformedFrame', regexp: alternatives(MALFORMED_FRAME_NAMES) });
-/** What the chat must call a rejected frame: "invalid" or "of a kind the chat does not support". */
-defineParameterType({ name: 'frameVerdict', regexp: alternatives(VERDICT_NAMES), transformer: (verdict: string) => verdict as Verdict });
-
-When('{actor}\'s app sends {malformedFrame}', function (this: GoldenPathWorld, name: string, frame: string) {
-  sendsMalformed(this, name, frame);
+When("{actor}'s app sends {malformedFrame}", function (user: ChatUser, frame: string) {
+  sendsMalformed(user, frame);
 });
 
-Then('{actor}\'s app is told the message was {frameVerdict}', function (this: GoldenPathWorld, name: string, verdict: Verdict) {
-  return toldFrameWas(this, name, verdict);
+Then("{actor}'s app is told the message was {frameVerdict}", function (this: GoldenPathWorld, user: ChatUser, verdict: keyof typeof VERDICTS) {
+  return toldTheFrameWas(this, user, VERDICTS[verdict]);
 });
 
-When('{actor} asks a question of exactly 8,000 characters, emoji included', function (this: GoldenPathWorld, name: string) {
-  ask(this, name, longestQuestion());
+When("{actor}'s app sends a message larger than the chat accepts, in one piece", function (user: ChatUser) {
+  sendsOversize(user, false);
 });
 
-When('{actor}\'s app sends a message larger than the chat accepts, in one piece', function (this: GoldenPathWorld, name: string) {
-  sendsOversize(this, name, false);
+When("{actor}'s app sends a message larger than the chat accepts, in small fragments", function (user: ChatUser) {
+  sendsOversize(user, true);
 });
 
-When('{actor}\'s app sends a message larger than the chat accepts, in small fragments', function (this: GoldenPathWorld, name: string) {
-  sendsOversize(this, name, true);
+Then("{actor}'s chat is closed because the message was too big", function (this: GoldenPathWorld, user: ChatUser) {
+  return closedBecauseTooBig(this, user);
 });
 
-Then('{actor}\'s chat is closed because the message was too big', function (this: GoldenPathWorld, name: string) {
-  return closedWith(this, name, 1009);
+When("{actor}'s app sends binary data", function (user: ChatUser) {
+  sendsBinary(user);
 });
 
-When('{actor}\'s app sends binary data', function (this: GoldenPathWorld, name: string) {
-  sendsBinary(this, name);
+Then("{actor}'s chat is closed because binary data is not supported", function (this: GoldenPathWorld, user: ChatUser) {
+  return closedBecauseBinary(this, user);
 });
 
-Then('{actor}\'s chat is closed because binary data is not supported', function (this: GoldenPathWorld, name: string) {
-  return closedWith(this, name, 1003);
+When("{actor}'s app sends {int} frames at once", async function (this: GoldenPathWorld, user: ChatUser, count: number) {
+  await sendsBurst(user, count, this.state(Floods));
 });
 
-When('{actor}\'s app sends a hundred frames at once', function (this: GoldenPathWorld, name: string) {
-  sendsFlood(this, name);
+When("{actor}'s app sends as many frames at once as the protocol allows in a second", async function (this: GoldenPathWorld, user: ChatUser) {
+  await sendsBurst(user, ALWAYS_SERVED, this.state(Floods));
 });
 
-Then('{actor}\'s app is told to slow down, and for how long', function (this: GoldenPathWorld, name: string) {
-  return toldToSlowDown(this, name);
+Then("{actor}'s app is told to slow down, and for how long", function (this: GoldenPathWorld, user: ChatUser) {
+  toldToSlowDown(this, user);
 });
 
-When('{actor}\'s app waits as long as the chat asked', function (this: GoldenPathWorld, name: string) {
-  return waitsAsAsked(this, name);
+Then("once {actor}'s app has waited as long as the chat asked, she/he/they can ask the agent and get an answer again", function (this: GoldenPathWorld, user: ChatUser) {
+  return afterThePauseGetsAnAnswer(this, user);
+});
+
+Then("every one of {actor}'s frames is served", function (this: GoldenPathWorld, user: ChatUser) {
+  everyFrameServed(this, user);
 });
 
 Given('a crowd of hostile apps has the chat open in many tabs', function (this: GoldenPathWorld) {
   return hostileCrowdConnects(this);
 });
 
-When('the hostile apps send thousands of random frames', function (this: GoldenPathWorld) {
-  return crowdSendsRandomFrames(this);
+When('the hostile apps send thousands of random frames', async function (this: GoldenPathWorld) {
+  await crowdSendsRandomFrames(this);
 });
 
 Then('no random frame closed, dropped or stalled a connection', function (this: GoldenPathWorld) {
@@ -71,5 +69,5 @@ Then('no random frame closed, dropped or stalled a connection', function (this: 
 });
 
 Then('the chat service still reports itself healthy', function (this: GoldenPathWorld) {
-  return stillHealthy(this);
+  return stillReportsItselfHealthy(this);
 });

@@ -1,20 +1,19 @@
 import { Then, When } from '@cucumber/cucumber';
+import type { ChatUser } from '../support/actors/chat-user';
+import { bothInstancesReady, closedAsGoingAway, exitsCleanly, exitsWithAnError, namesTheVariable, neverAnswered, runStillCompletes } from '../support/expectations/deployments';
+import { shutdownDuringRun, startMisconfigured, twoInstancesStartTogether } from '../support/scenario/deployments';
 import type { GoldenPathWorld } from '../support/world';
-import {
-  bothInstancesReady, closedAsGoingAway, exitsCleanly, exitsWithErrorInTime, namesVariable, neverAnswered, runCompletesDespiteShutdown,
-  shutdownDuringRun, startMisconfigured, twoInstancesStartTogether,
-} from '../support/scenario/factory-initialization';
 
-When('the chat service is started with {}', function (this: GoldenPathWorld, problem: string) {
-  return startMisconfigured(this, problem);
+When('the chat service is started with {}', async function (this: GoldenPathWorld, problem: string) {
+  await startMisconfigured(this, problem);
 });
 
 Then('it exits with an error within seconds', function (this: GoldenPathWorld) {
-  return exitsWithErrorInTime(this);
+  exitsWithAnError(this);
 });
 
 Then('its error output names {word}', function (this: GoldenPathWorld, variable: string) {
-  namesVariable(this, variable);
+  namesTheVariable(this, variable);
 });
 
 Then('it never answered on its port', function (this: GoldenPathWorld) {
@@ -26,19 +25,19 @@ When('two instances of the chat service start at the same moment on an empty dat
 });
 
 Then('both instances come up ready', function (this: GoldenPathWorld) {
-  return bothInstancesReady(this);
+  bothInstancesReady(this);
 });
 
-When('the chat service is told to shut down while {actor}\'s run is in progress', function (this: GoldenPathWorld, name: string) {
-  return shutdownDuringRun(this, name);
+When("the chat service is told to shut down while {actor}'s run is in progress", function (this: GoldenPathWorld, user: ChatUser) {
+  return shutdownDuringRun(this, user);
 });
 
-Then('{actor}\'s run still completes', function (this: GoldenPathWorld, name: string) {
-  return runCompletesDespiteShutdown(this, name);
+Then("{actor}'s run still completes", function (user: ChatUser) {
+  return runStillCompletes(user);
 });
 
-Then('{actor}\'s connection is closed as the service going away', function (this: GoldenPathWorld, name: string) {
-  return closedAsGoingAway(this, name);
+Then("{actor}'s connection is closed as the service going away", function (this: GoldenPathWorld, user: ChatUser) {
+  return closedAsGoingAway(this, user);
 });
 
 Then('the chat service exits cleanly', function (this: GoldenPathWorld) {

@@ -1,46 +1,65 @@
-import { After, AfterAll, Before, setDefaultTimeout, setWorldConstructor } from '@cucumber/cucumber';
+import { After, AfterAll, Before, Status, setDefaultTimeout, setWorldConstructor } from '@cucumber/cucumber';
 import { GoldenPathWorld } from './world';
 import { releaseSuiteEnvironment } from './target/suite-environment';
-import { currentMetrics, emptyMetrics, metricsDelta, SUCCESS_METRICS_MEDIA_TYPE } from './report/success-metrics';
-import { expectNoBrokenConnections } from './expectations/connection-expectations';
-import { expectFramesHonourContract } from './expectations/contract-expectations';
-import { expectHistoryExactlyOnce } from './expectations/history-expectations';
-import { classifyFaultMessages } from './scenario/dependency-faults';
+import { currentMetrics, emptyMetrics, metricsDelta, SUCCESS_METRICS_MEDIA_TYPE, type SuccessMetrics } from './report/success-metrics';
+import { scenarioTranscript } from './report/scenario-transcript';
 import { reportLeftoverHandlesAfter } from './report/leftover-handles';
+import { expect } from './expectations/golden-path-chai';
+import { judgeNoSilenceDuringFaults } from './expectations/judges/degradation';
+import { ruleLedger, RULE_VERDICTS_MEDIA_TYPE } from './expectations/rule-ledger';
+import { readConversations } from './scenario/conversation';
 
 setWorldConstructor(GoldenPathWorld);
 // The longest a single step may take; each wait inside a step has its own,
-// shorter deadline from the environment profile.
+// shorter deadline from the environment profile or the protocol.
 setDefaultTimeout(60_000);
 
-Before({ name: 'start counting the success metrics' }, function (this: GoldenPathWorld) {
-  this.metricsAtStart = currentMetrics();
+let metricsAtStart: SuccessMetrics = emptyMetrics();
+
+Before({ name: 'start counting the success metrics and the rules' }, function () {
+  metricsAtStart = currentMetrics();
+  ruleLedger.reset();
 });
 
 Before({ tags: 'not @unit', name: 'connect to the backend under test' }, async function (this: GoldenPathWorld) {
   await this.prepare();
 });
 
-After({ name: 'frame contract, exactly-once history, close everything, transcript and metrics' }, async function (this: GoldenPathWorld) {
-  // Checks that need the scenario's connections and backend still up run first;
-  // their failure is reported after everything is closed and accounted for.
+/**
+ * After every scenario, whatever it was about: no silence during a fault,
+ * every frame against the published schemas, every accepted message in its
+ * history exactly once — checked while the connections and backends are up —
+ * then everything is closed and accounted for (no 1011, no drop), and the
+ * rules, metrics and transcript are attached to the report.
+ */
+After({ name: 'frame contract, exactly-once history, close everything, transcript, metrics and rules' }, async function (this: GoldenPathWorld, { result }) {
   let failure: Error | undefined;
-  try {
-    classifyFaultMessages(this);
-    expectFramesHonourContract(this.users.flatMap((user) => user.connections));
-    // PROTOCOL §7 after every scenario that had messages accepted, not only where a step asks.
-    // Through the suite's own backend: every launched instance shares its database, and a
-    // scenario's own backend may still have its dependencies broken.
-    for (const user of this.users) await expectHistoryExactlyOnce(user, this.sut, this.profile);
-  } catch (error) {
-    failure = error instanceof Error ? error : new Error(String(error));
+  const check = async (judge: () => unknown): Promise<void> => {
+    if (failure !== undefined) return;
+    try {
+      await judge();
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+    }
+  };
+  const users = this.users;
+  await check(() => expect(judgeNoSilenceDuringFaults(users)).to.holdUp());
+  await check(() => expect(users.flatMap((user) => user.tabs)).to.honourTheContract());
+  // Through the suite's own backend: every launched instance shares its database, and a
+  // scenario's own backend may still have its dependencies broken.
+  for (const user of users.filter((candidate) => candidate.threads().length > 0)) {
+    await check(async () => expect(await readConversations(user, this.target.sut)).to.holdExactlyWhatHappened(user));
   }
   await this.dispose();
-  const text = this.transcript();
+  const text = scenarioTranscript(users, this.startedAt);
   if (text !== '') this.attach(`Transcript (times from the scenario's start)\n${text}`, 'text/plain');
-  const added = metricsDelta(this.metricsAtStart, currentMetrics());
+  const added = metricsDelta(metricsAtStart, currentMetrics());
   if (JSON.stringify(added) !== JSON.stringify(emptyMetrics())) this.attach(JSON.stringify(added), SUCCESS_METRICS_MEDIA_TYPE);
-  expectNoBrokenConnections(added);
+  await check(() => expect(added).to.showNoBrokenConnection());
+  if (result?.status === Status.FAILED && result.message !== undefined) ruleLedger.recordFailure(result.message);
+  if (failure !== undefined) ruleLedger.recordFailure(failure.message);
+  this.attach(JSON.stringify(ruleLedger.verdicts()), RULE_VERDICTS_MEDIA_TYPE);
+  if (result?.status === Status.FAILED || failure !== undefined) this.attach(`Content seed of this scenario: ${this.random.seed} (replay with GOLDEN_PATH_SEED=${this.random.seed})`, 'text/plain');
   if (failure !== undefined) throw failure;
 });
 
@@ -48,3 +67,4 @@ AfterAll({ timeout: 30_000 }, async function () {
   await releaseSuiteEnvironment();
   reportLeftoverHandlesAfter(5_000);
 });
+

@@ -9,7 +9,7 @@ Feature: Exactly once — a retried message is answered once and never lost
     Revenue at risk: duplicate runs double the inference cost of a retry and
                     show users repeated answers; lost messages destroy trust
 
-  @mission_critical @e2e
+  @mission_critical @e2e @GP-7.1 @GP-7.2 @GP-7.3
   Scenario: A message re-sent after a lost acknowledgement starts no second run
     Given Alice is signed in
     And Alice has the chat open

@@ -10,11 +10,11 @@ Feature: Failure is never silent — a run that cannot finish still ends, explic
                     silently; a spinner that never stops is worse than an error,
                     because the user cannot act on it
 
-  @mission_critical @e2e @needs_control
+  @mission_critical @e2e @needs_control @GP-5.16 @GP-5.9 @GP-5.4 @GP-5.5 @GP-5.7
   Scenario: The chat database fails while the agent uses a tool, and Alice is told so
-    Given a chat service with a patient agent, whose database and cache the test can break
+    Given a chat service with a patient agent, whose database and cache can fail
     And Alice is signed in
     And Alice has the chat open
     When Alice asks the agent to analyse her AI spend
-    And the chat database goes down while the agent is working
+    And the chat database goes down while the agent is using a tool
     Then Alice is told the run failed, with an explanation, within seconds of the failure

@@ -9,7 +9,7 @@ Feature: Resume — a run outlives its connection, and nothing is lost
     Revenue at risk: an answer lost to a network blip is wasted inference and
                     a user who asks again, or gives up on the product
 
-  @mission_critical @e2e @needs_control
+  @mission_critical @e2e @needs_control @GP-5.17 @GP-5.19 @GP-5.20 @GP-5.21
   Scenario: Alice's connection drops mid-run and she misses nothing
     Given the agent takes its time over each step
     And Alice is signed in
@@ -20,7 +20,7 @@ Feature: Resume — a run outlives its connection, and nothing is lost
     Then together Alice's connections saw every event of the run, through to its completion
     And Alice's resumed stream continues in order, without gaps, to the run's end
 
-  @mission_critical @e2e @needs_control
+  @e2e @needs_control @GP-5.19 @GP-5.20 @GP-5.21 @GP-5.24
   Scenario: Another of Alice's tabs replays the run from the start
     Given the agent takes its time over each step
     And Alice is signed in
@@ -28,9 +28,9 @@ Feature: Resume — a run outlives its connection, and nothing is lost
     When Alice asks the agent to analyse her AI spend
     And Alice opens another tab while the agent is working and resumes the run from the start
     Then Alice's resumed stream continues in order, without gaps, to the run's end
-    And Alice watches the agent start, think, use its tools and complete
+    And every tab of Alice's sees the whole run, each following every event rule
 
-  @mission_critical @e2e
+  @mission_critical @e2e @GP-5.23 @GP-5.2 @GP-4.10
   Scenario: Bob cannot resume Alice's run, and learns nothing about it
     Given Alice is signed in
     And Alice has the chat open

@@ -9,10 +9,10 @@ Feature: Several tabs — every open tab of a user follows the run
     Revenue at risk: a tab that stays silent while another answers looks broken,
                     and users file it as "the chat is unreliable"
 
-  @mission_critical @e2e
+  @mission_critical @e2e @GP-5.1 @GP-5.18
   Scenario: Alice asks from one tab and both of her tabs watch the whole run
     Given Alice is signed in
-    And Alice has the chat open in two tabs
+    And Alice has the chat open in 2 tabs
     When Alice asks the agent to analyse her AI spend
     Then every tab of Alice's sees the whole run, each following every event rule
     And Alice finds the conversation in her history

@@ -20,12 +20,13 @@ Feature: Handshake refusals — nobody gets into a chat without a valid sign-in
   token is read from the authorization header or from the browser's
   subprotocols, never from the web address.
 
-  @mission_critical @integration
+  @integration @GP-3.15 @GP-3.16
   Scenario Outline: Opening the chat with <credential> is refused before the connection is upgraded
     Given Alice is signed in
     When Alice opens the chat with <credential>
     Then Alice is refused as <refusal> before the chat opens, and told why
 
+    @mission_critical @GP-3.6
     Examples: Missing, broken or forged tokens
       | credential                                       | refusal       |
       | no token at all                                  | not signed in |
@@ -34,6 +35,7 @@ Feature: Handshake refusals — nobody gets into a chat without a valid sign-in
       | a token signed with someone else's secret        | not signed in |
       | a token whose claims were altered after signing  | not signed in |
 
+    @GP-3.5
     Examples: Algorithms other than HS256
       | credential                                              | refusal       |
       | an unsigned token                                       | not signed in |
@@ -42,6 +44,7 @@ Feature: Handshake refusals — nobody gets into a chat without a valid sign-in
       | a token signed with RS256 and a key of the attacker's   | not signed in |
       | a token naming RS256 but signed with the chat's secret  | not signed in |
 
+    @GP-3.7 @GP-3.8
     Examples: Tokens out of their time
       | credential                                                          | refusal       |
       | a token that expired ten seconds ago, beyond any clock-skew leeway  | not signed in |
@@ -49,6 +52,7 @@ Feature: Handshake refusals — nobody gets into a chat without a valid sign-in
       | a token without an expiry                                           | not signed in |
       | a token not valid until a minute from now                           | not signed in |
 
+    @GP-3.9 @GP-3.10 @GP-3.11
     Examples: Tokens meant for someone or something else
       | credential                                       | refusal       |
       | a token from another issuer                      | not signed in |
@@ -58,14 +62,16 @@ Feature: Handshake refusals — nobody gets into a chat without a valid sign-in
       | a token naming no user                           | not signed in |
       | a token naming a user with an empty name         | not signed in |
       | a token naming a user with forbidden characters  | not signed in |
-      | a token naming a user with a 129-character name  | not signed in |
+      | a token naming a user with a name one character too long | not signed in |
       | a token whose user is a number                   | not signed in |
 
+    @GP-3.13
     Examples: Tokens without the permission to read
       | credential                          | refusal             |
       | a token with no permission to read  | not allowed to read |
       | a token without any permissions     | not allowed to read |
 
+    @GP-3.3 @GP-3.4
     Examples: Tokens presented the wrong way
       | credential                                                          | refusal       |
       | a valid token in the web address only                               | not signed in |

@@ -14,20 +14,27 @@ Feature: Permissions and expiry — a sign-in grants what it says, for as long a
                     and conversations readable after access was withdrawn — an
                     audit finding for every enterprise customer
 
-  @mission_critical @e2e
+  @mission_critical @e2e @GP-3.14 @GP-4.10
   Scenario: Without permission to write, Alice's question is refused and nothing is written
     Given Alice is signed in
-    And Alice has the chat open
-    When Alice asks the agent to analyse her AI spend
-    And Alice watches the agent start, think, use its tools and complete
-    And Alice opens the chat with a token that only lets her read
-    And Alice asks a follow-up question in the same conversation
+    And Alice has a conversation with the agent about her AI spend
+    And Alice has the chat open with a token that only lets her read
+    When Alice asks a follow-up question in the same conversation
     Then Alice is told she may not write
     And Alice's conversation holds only what was there before
 
-  @mission_critical @integration
-  Scenario: When Alice's sign-in expires during her session, the chat ends it
+  @integration @GP-3.21
+  Scenario Outline: When Alice's sign-in expires during her session, the chat ends it
     Given Alice is signed in
-    And Alice opens the chat with a token that expires in a few seconds
+    And Alice has the chat open with <credential>
     When Alice's sign-in expires while her chat is open
-    Then Alice's chat is closed for an expired sign-in, within two seconds of the expiry plus the clock-skew leeway
+    Then Alice's chat is closed for an expired sign-in, in the time the protocol allows
+
+    @mission_critical
+    Examples: A token in the header
+      | credential                                                  |
+      | a token that expires in a few seconds                        |
+
+    Examples: A token in the subprotocols
+      | credential                                                  |
+      | a token that expires in a few seconds, in the subprotocols   |

@@ -12,24 +12,44 @@ Feature: Signing in — apps and browsers open the chat with the forms the proto
     Revenue at risk: the web app is where most trials start: if the browser
                     form fails, no web user can chat and no trial converts
 
-  @mission_critical @e2e
+  @e2e
   Scenario Outline: Alice opens the chat with <credential> and the agent answers her
     Given Alice is signed in
     When Alice opens the chat with <credential>
-    Then Alice's chat is ready, and agrees to the way her app presented the token
     And Alice asks the agent to analyse her AI spend
+    Then Alice's chat is ready, and agrees to the way her app presented the token
     And Alice watches the agent start, think, use its tools and complete
     And Alice receives actionable recommendations
 
-    Examples:
+    @mission_critical @GP-3.1 @GP-3.2 @GP-3.18
+    Examples: The two forms the protocol defines
       | credential                                                         |
       | her token in the authorization header                              |
       | her token in the subprotocols, as a browser must send it           |
+
+    @GP-3.3 @GP-3.8 @GP-3.10
+    Examples: Tokens the server must read the right way
+      | credential                                                         |
       | a valid token in the header and a broken one in the subprotocols   |
       | a token naming the chat among several audiences                    |
       | a token that became valid a minute ago                             |
 
-  @e2e @browser
+  @e2e @GP-3.11 @GP-3.12 @GP-5.2
+  Scenario Outline: Alice's user id is <id>; she gets her answer and Bob, whose id differs only in case, sees none of it
+    Given Alice is signed in with a user id <id>
+    And Bob is signed in with Alice's user id in lower case
+    And Bob has the chat open
+    When Alice opens the chat with her token in the authorization header
+    And Alice asks the agent to analyse her AI spend
+    Then Alice watches the agent start, think, use its tools and complete
+    And Bob receives none of Alice's events
+
+    Examples:
+      | id                                                                |
+      | of capitals, digits and every punctuation mark the protocol allows |
+      | as long as the protocol allows                                     |
+
+  @e2e @browser @GP-3.2
   Scenario: In a real browser, Alice opens the chat the way browsers must and watches a complete run
     Given Alice is signed in
     When Alice asks the agent to analyse her AI spend from a web browser

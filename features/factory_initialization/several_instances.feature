@@ -11,25 +11,26 @@ Feature: Several instances — a user's tabs on different instances all follow h
                     of the run looks broken — at exactly the scale where the
                     most customers are affected
 
-  @mission_critical @e2e @needs_control
-  Scenario: A run started on one instance is seen live on the other
+  @e2e @needs_control @GP-5.1 @GP-1.13
+  Scenario Outline: A run started on the <asking> instance is seen live on the <other> one
     Given the chat service runs as two instances sharing one database and cache
     And Alice is signed in
     And Alice has one tab open on each instance
-    When Alice asks the agent to analyse her AI spend from her tab on the first instance
-    Then Alice's tab on the first instance sees the whole run, following every event rule
-    And Alice's tab on the second instance sees the whole run, following every event rule
+    When Alice asks the agent to analyse her AI spend from her tab on the <asking> instance
+    Then Alice's tab on the <asking> instance sees the whole run, following every event rule
+    And Alice's tab on the <other> instance sees the whole run, following every event rule
+    And each instance gives the name it was started with
 
-  @e2e @needs_control
-  Scenario: A run started on the second instance is seen live on the first
-    Given the chat service runs as two instances sharing one database and cache
-    And Alice is signed in
-    And Alice has one tab open on each instance
-    When Alice asks the agent to analyse her AI spend from her tab on the second instance
-    Then Alice's tab on the second instance sees the whole run, following every event rule
-    And Alice's tab on the first instance sees the whole run, following every event rule
+    @mission_critical
+    Examples: From the first
+      | asking | other  |
+      | first  | second |
 
-  @mission_critical @e2e @needs_control
+    Examples: From the second
+      | asking | other  |
+      | second | first  |
+
+  @mission_critical @e2e @needs_control @GP-5.17 @GP-5.19 @GP-6.3
   Scenario: With the cache down, the other instance's tab catches up by resuming
     Given the chat service runs as two instances sharing one database and cache
     And Alice is signed in

@@ -12,30 +12,38 @@ Feature: Start-up and shut-down — refuse to start broken, start together, stop
                     fails every user until someone notices, and a deploy that
                     drops sockets loses every answer in flight
 
-  @mission_critical @integration @needs_control
+  @integration @needs_control @GP-1.2 @GP-1.3 @GP-1.4
   Scenario Outline: A service started with <problem> refuses to start and names <variable>
     When the chat service is started with <problem>
     Then it exits with an error within seconds
     And its error output names <variable>
     And it never answered on its port
 
-    Examples:
+    @mission_critical
+    Examples: The signing secret
       | problem                                | variable     |
       | no signing secret                      | JWT_SECRET   |
-      | a signing secret shorter than 32 bytes | JWT_SECRET   |
+
+    Examples: The rest of the configuration
+      | problem                                | variable     |
+      | a signing secret one byte too short    | JWT_SECRET   |
       | no token issuer                        | JWT_ISSUER   |
+      | an empty token issuer                  | JWT_ISSUER   |
       | no token audience                      | JWT_AUDIENCE |
+      | an empty token audience                | JWT_AUDIENCE |
+      | no database address                    | DATABASE_URL |
       | a database address that is not a URL   | DATABASE_URL |
+      | no cache address                       | REDIS_URL    |
       | a cache address that is not a URL      | REDIS_URL    |
 
-  @mission_critical @integration @needs_control
+  @mission_critical @integration @needs_control @GP-1.1
   Scenario: Two instances deployed at the same moment on an empty database both come up
     When two instances of the chat service start at the same moment on an empty database
     Then both instances come up ready
 
-  @mission_critical @e2e @needs_control
+  @mission_critical @e2e @needs_control @GP-1.7 @GP-1.10 @GP-1.11
   Scenario: A deploy during Alice's run lets it finish, then says goodbye properly
-    Given a chat service with a patient agent, whose database and cache the test can break
+    Given a chat service with a patient agent, whose database and cache can fail
     And Alice is signed in
     And Alice has the chat open
     When Alice asks the agent to analyse her AI spend

@@ -10,23 +10,28 @@ Feature: Cache outages — chat keeps working on one instance, and says it is de
     Revenue at risk: treating the cache as required turns a routine Redis
                     restart into a full chat outage for every customer
 
-  @mission_critical @integration @needs_control
-  Scenario: With the cache down Alice still gets her answer in both tabs, and the service says it is degraded
-    Given a chat service whose database and cache the test can break
+  @mission_critical @integration @needs_control @GP-6.3 @GP-5.1
+  Scenario: With the cache down Alice still gets her answer in both tabs
+    Given a chat service whose database and cache can fail
+    And Alice is signed in
+    And the cache is down and the service knows it
+    And Alice has the chat open in 2 tabs
+    When Alice asks the agent to analyse her AI spend
+    Then every tab of Alice's sees the whole run, each following every event rule
+
+  @integration @needs_control @GP-2.4 @GP-2.6 @GP-4.8
+  Scenario: With the cache down the service says it is degraded, and so does a new chat
+    Given a chat service whose database and cache can fail
     And Alice is signed in
     When the cache goes down
-    And the chat service reports itself degraded
-    And Alice has the chat open in two tabs
-    And Alice asks the agent to analyse her AI spend
-    Then every tab of Alice's sees the whole run, each following every event rule
+    Then the chat service reports itself degraded
     And a chat Alice opens now warns that the cache is degraded
 
-  @integration @needs_control
+  @integration @needs_control @GP-6.4 @GP-2.3 @GP-2.6 @GP-4.8
   Scenario: When the cache comes back the warning clears without a restart
-    Given a chat service whose database and cache the test can break
+    Given a chat service whose database and cache can fail
     And Alice is signed in
-    And the cache goes down
-    When the chat service reports itself degraded
-    And the cache comes back
+    And the cache is down and the service knows it
+    When the cache comes back
     Then the chat service reports itself ready
     And a chat Alice opens now reports nothing degraded

@@ -1,16 +1,22 @@
-import type { Permission } from '../auth/token-minter';
+import { Permission } from '../../protocol/constants';
+import type { Permission as PermissionName } from '../auth/token-minter';
 import { presentToken, type TokenForm } from '../auth/credentials';
-import { ChatConnection, type ConnectOptions } from '../client/chat-connection';
+import type { Presentation } from '../auth/hostile-tokens';
+import { ChatConnection, HandshakeRefusedError, type ConnectOptions } from '../client/chat-connection';
+import { fetchHistory, type HistoryResponse } from '../client/history-client';
 import type { EnvironmentProfile } from '../config/environment-profile';
-import { frameData, frameType, type ReceivedFrame, type SentFrame } from '../domain/frames';
-import { asMessageId, asRunId, asThreadId, isUuid, newClientMessageId, type ClientMessageId, type MessageId, type RunId, type ThreadId, type UserId } from '../domain/ids';
-import type { Endpoint, SystemUnderTest } from '../target/system-under-test';
-import { eventsOfRun, type ObservedEvent } from '../oracle/run-events';
+import { answersMessage, frameData, frameType, type ReceivedFrame, type SentFrame } from '../domain/frames';
+import { asMessageId, asRunId, asThreadId, newClientMessageId, type ClientMessageId, type MessageId, type RunId, type ThreadId, type UserId } from '../domain/ids';
+import { eventsUnderReview, type ObservedEvent } from '../oracle/run-events';
+import type { TimingLimits } from '../oracle/timing-rules';
+import type { SeededRandom } from '../random/seeded-random';
+import type { Endpoint, IdentityProvider } from '../target/system-under-test';
 import type { ChatRequest } from './requests';
 
 /** What the server acknowledged for one user_message (PROTOCOL §4 message_accepted). */
-export interface AcceptedMessage {
+export interface Acceptance {
   readonly clientMessageId: ClientMessageId;
+  /** As sent: judges check that they are UUIDs. */
   readonly messageId: MessageId;
   readonly threadId: ThreadId;
   readonly runId: RunId;
@@ -21,149 +27,241 @@ export interface AcceptedMessage {
 export interface SentMessage {
   readonly request: ChatRequest;
   readonly clientMessageId: ClientMessageId;
-  readonly connection: ChatConnection;
+  readonly tab: ChatConnection;
   readonly frame: SentFrame;
+  /** The thread it was sent into (absent: a new thread). */
+  readonly threadId: ThreadId | undefined;
   /** Set once message_accepted arrived. */
-  accepted?: AcceptedMessage;
-  /** Sent while a step had a dependency of the backend broken (counted for the degradation metric). */
+  accepted?: Acceptance;
+  /** Sent while a dependency of the backend was broken (counted for the degradation metric). */
   duringFault?: boolean;
 }
 
-/** Where and how a tab connects. */
+/** A run as one tab saw it, until agent_completed or the deadline. */
+export interface WatchedRun {
+  readonly who: string;
+  readonly userId: UserId;
+  readonly message: SentMessage;
+  readonly accepted: Acceptance;
+  readonly tab: ChatConnection;
+  /** The run's events under review (see eventsUnderReview), in arrival order. */
+  readonly events: readonly ObservedEvent[];
+  /** agent_completed arrived before the deadline. */
+  readonly ended: boolean;
+  /** How long the tab waited for the end. */
+  readonly waitedMs: number;
+  readonly limits: TimingLimits;
+  /** The runs the user knows of when the run is judged (events of any other run went astray). */
+  readonly knownRunIds: () => ReadonlySet<string>;
+  /** The success metrics count each run once, however often it is judged. */
+  counted?: boolean;
+}
+
+/** One attempt to open a tab, and how it ended. */
+export interface HandshakeAttempt {
+  readonly label: string;
+  /** How the token was presented: a credential's name, or the user's own token. */
+  readonly presentedAs: string;
+  readonly offeredProtocols: readonly string[];
+  /** `exp` of the presented token, seconds since the epoch. */
+  readonly expiresAt: number | undefined;
+  readonly startedAt: number;
+  /** Set when the server upgraded (101). */
+  readonly tab?: ChatConnection;
+  /** Set when the server answered the upgrade with something else. */
+  readonly refusal?: HandshakeRefusedError;
+  /** Set when no HTTP answer came at all. */
+  readonly failure?: string;
+  /** When connection_established arrived, if it did within the connect deadline. */
+  readonly readyAt?: number;
+}
+
+/** Something the user's app sent on purpose as-is: a malformed frame, an oversize message, binary data, a flood. */
+export interface Probe {
+  readonly tab: ChatConnection;
+  readonly what: string;
+  readonly text: string;
+  /** Index in `tab.received` where the answers begin. */
+  readonly from: number;
+  readonly sentAt: number;
+}
+
+/** A resume the user sent. */
+export interface ResumeRequest {
+  readonly tab: ChatConnection;
+  readonly runId: string;
+  readonly afterSeq: number;
+  /** Index in `tab.received` of the first frame after the resume was sent. */
+  readonly from: number;
+  readonly sentAt: number;
+}
+
+/** What the history API answered the user. */
+export interface HistoryRead {
+  readonly threadId: string;
+  /** Whose conversation it is, when it is not the reader's own. */
+  readonly owner: string | undefined;
+  readonly response: HistoryResponse;
+  readonly readAt: number;
+}
+
 export interface TabOptions extends Pick<ConnectOptions, 'sendOnOpen'> {
+  readonly form?: TokenForm;
   /** Another backend instance than the scenario's current one. */
   readonly endpoint?: Endpoint;
   /** Names the instance in transcripts: "Alice/tab-2@second". */
   readonly instanceLabel?: string;
 }
 
-/** A run as one connection saw it, through to agent_completed. */
-export interface WatchedRun {
-  readonly message: SentMessage;
-  readonly accepted: AcceptedMessage;
-  readonly connection: ChatConnection;
-  readonly events: ObservedEvent[];
-  readonly frames: ReceivedFrame[];
-}
-
 /**
- * A person using the chat: who they are, their open tabs, what they asked.
- * Knows how to act; judging what happened is left to the expectations.
+ * A person using the chat: who they are, their tabs, and everything they saw,
+ * tried and were told — what they asked, the runs they watched, their
+ * handshakes, resumes, history reads and raw frames. It acts and remembers;
+ * judging what happened is left to the expectations.
  */
 export class ChatUser {
-  readonly connections: ChatConnection[] = [];
+  readonly tabs: ChatConnection[] = [];
+  readonly attempts: HandshakeAttempt[] = [];
   readonly messages: SentMessage[] = [];
-  /** Resumes this user sent: on which tab, of which run, after which seq, from which frame on. */
-  readonly resumes: Array<{ connection: ChatConnection; runId: string; afterSeq: number; fromIndex: number }> = [];
-  /** Runs this user watched to their end, in order. */
   readonly watchedRuns: WatchedRun[] = [];
+  readonly probes: Probe[] = [];
+  readonly resumes: ResumeRequest[] = [];
+  readonly historyReads: HistoryRead[] = [];
   private tabCount = 0;
 
   constructor(
     readonly name: string,
     readonly id: UserId,
-    readonly permissions: readonly Permission[],
-    private readonly sut: SystemUnderTest,
-    private readonly profile: EnvironmentProfile,
+    readonly permissions: readonly PermissionName[],
+    private readonly identities: IdentityProvider,
+    readonly profile: EnvironmentProfile,
     /** Where this user's tabs connect: the scenario's backend, which a step may switch. */
     private readonly endpoint: () => Endpoint,
+    /** Generates what the user asks; seeded per scenario. */
+    readonly random: SeededRandom,
+    /** One of a crowd: owned and judged like anyone, summarised rather than transcribed. */
+    readonly inCrowd = false,
+    /** The agent paces its steps (AGENT_STEP_DELAY_MS > 0): the 10 s completion bound does not apply. */
+    private readonly agentIsPaced: () => boolean = () => false,
   ) {}
 
-  token(expiresInSeconds = 3_600): string {
-    return this.sut.identities.tokenFor(this.id, { permissions: this.permissions, expiresInSeconds });
+  /** A token of the suite's token source for this user. */
+  token(options: { permissions?: readonly PermissionName[]; expiresInSeconds?: number } = {}): Promise<string> {
+    return this.identities.tokenFor(this.id, { permissions: options.permissions ?? this.permissions, expiresInSeconds: options.expiresInSeconds ?? 3_600 });
   }
 
-  /** Opens a tab: upgrades, then waits for connection_established. */
-  async openChat(form: TokenForm = 'header', options: TabOptions = {}): Promise<ChatConnection> {
-    const connection = await this.connect(form, options);
-    await connection.waitForType('connection_established', this.profile.connectTimeoutMs);
-    return connection;
+  get canWrite(): boolean {
+    return this.permissions.includes(Permission.Write);
   }
 
-  /** Opens a tab and returns once upgraded (101), without waiting for readiness; refusals reject with HandshakeRefusedError. */
-  async connect(form: TokenForm = 'header', options: TabOptions = {}): Promise<ChatConnection> {
+  // --- tabs ------------------------------------------------------------------------------------
+
+  /** Opens a tab with the user's own token and waits until it is ready; a tab that cannot be opened is an error that says why. */
+  async openTab(options: TabOptions = {}): Promise<ChatConnection> {
+    const attempt = await this.attemptTab({ credentials: presentToken(await this.token(), options.form ?? 'header') }, 'her token', options);
+    if (attempt.tab !== undefined && attempt.readyAt !== undefined) return attempt.tab;
+    const why = attempt.refusal !== undefined
+      ? `the handshake was refused with HTTP ${attempt.refusal.status}: ${attempt.refusal.body.slice(0, 200)}`
+      : attempt.failure ?? `the connection was upgraded but connection_established did not come within ${this.profile.connectTimeoutMs} ms (${attempt.tab?.describeState() ?? ''})`;
+    throw new Error(`${this.name} could not open the chat with her own valid token (GP-3.1, TGT-connect): ${why}`);
+  }
+
+  /** Opens `count` tabs at once, each ready. */
+  async openTabs(count: number, options: TabOptions = {}): Promise<ChatConnection[]> {
+    return Promise.all(Array.from({ length: count }, () => this.openTab(options)));
+  }
+
+  /** Tries to open a tab presenting `presentation`; records how it went, whatever happened, and never throws for a refusal. */
+  async attemptTab(presentation: Presentation, presentedAs: string, options: TabOptions = {}): Promise<HandshakeAttempt> {
     this.tabCount += 1;
-    const connection = await ChatConnection.connect({
-      label: `${this.name}/tab-${this.tabCount}${options.instanceLabel === undefined ? '' : `@${options.instanceLabel}`}`,
-      url: (options.endpoint ?? this.endpoint()).wsUrl,
-      credentials: presentToken(this.token(), form),
-      timeoutMs: this.profile.connectTimeoutMs,
-      ...(options.sendOnOpen === undefined ? {} : { sendOnOpen: options.sendOnOpen }),
-    });
-    this.connections.push(connection);
-    return connection;
+    const label = `${this.name}/tab-${this.tabCount}${options.instanceLabel === undefined ? '' : `@${options.instanceLabel}`}`;
+    const base = { label, presentedAs, offeredProtocols: presentation.credentials.protocols, expiresAt: presentation.expiresAt, startedAt: performance.now() };
+    let attempt: HandshakeAttempt;
+    try {
+      const tab = await ChatConnection.connect({
+        label,
+        url: (options.endpoint ?? this.endpoint()).wsUrl,
+        credentials: presentation.credentials,
+        timeoutMs: this.profile.connectTimeoutMs,
+        ...(options.sendOnOpen === undefined ? {} : { sendOnOpen: options.sendOnOpen }),
+      });
+      this.tabs.push(tab);
+      const remaining = this.profile.connectTimeoutMs - (performance.now() - base.startedAt);
+      const ready = await tab.untilType('connection_established', remaining);
+      attempt = ready === undefined ? { ...base, tab } : { ...base, tab, readyAt: ready.receivedAt };
+    } catch (error) {
+      if (error instanceof HandshakeRefusedError) attempt = { ...base, refusal: error };
+      else if (error instanceof Error && error.message.includes('could not open a WebSocket')) attempt = { ...base, failure: error.message };
+      else throw error;
+    }
+    this.attempts.push(attempt);
+    return attempt;
   }
 
   /** The most recently opened tab. */
   get chat(): ChatConnection {
-    const connection = this.connections[this.connections.length - 1];
-    if (connection === undefined) throw new Error(`${this.name} has no chat open: a step must open it first`);
-    return connection;
+    const tab = this.tabs.at(-1);
+    if (tab === undefined) throw new Error(`${this.name} has no chat open: a step must open it first`);
+    return tab;
   }
 
-  get latestRun(): WatchedRun {
-    const run = this.watchedRuns[this.watchedRuns.length - 1];
-    if (run === undefined) throw new Error(`no run of ${this.name}'s was watched to its end: a step must watch the agent work first`);
-    return run;
+  get latestAttempt(): HandshakeAttempt {
+    return latest(this.attempts, `${this.name} has not tried to open the chat`);
   }
 
-  get latestMessage(): SentMessage {
-    const message = this.messages[this.messages.length - 1];
-    if (message === undefined) throw new Error(`${this.name} has not asked anything yet`);
-    return message;
-  }
+  // --- asking ----------------------------------------------------------------------------------
 
-  ask(request: ChatRequest, options: { threadId?: ThreadId; connection?: ChatConnection } = {}): SentMessage {
-    const connection = options.connection ?? this.chat;
+  ask(request: ChatRequest, options: { threadId?: ThreadId; tab?: ChatConnection } = {}): SentMessage {
+    const tab = options.tab ?? this.chat;
     const clientMessageId = newClientMessageId();
     const data: Record<string, unknown> = { content: request.content, client_message_id: clientMessageId };
     if (options.threadId !== undefined) data.thread_id = options.threadId;
-    const frame = connection.send('user_message', data);
-    const message: SentMessage = { request, clientMessageId, connection, frame };
+    const frame = tab.send('user_message', data);
+    const message: SentMessage = { request, clientMessageId, tab, frame, threadId: options.threadId };
     this.messages.push(message);
     return message;
   }
 
-  /** Records a user_message that was sent by other means (e.g. the instant the socket opened). */
-  adoptSentMessage(connection: ChatConnection, request: ChatRequest, clientMessageId: ClientMessageId): SentMessage {
-    const frame = connection.sent.find((sent) => sent.type === 'user_message' && sent.text.includes(clientMessageId));
+  /** Records a user_message that went out the instant the socket opened (TabOptions.sendOnOpen). */
+  adoptSentMessage(tab: ChatConnection, request: ChatRequest, clientMessageId: ClientMessageId): SentMessage {
+    const frame = tab.sent.find((sent) => sent.type === 'user_message' && sent.text.includes(clientMessageId));
     if (frame === undefined) throw new Error(`${this.name} never sent message ${clientMessageId}`);
-    const message: SentMessage = { request, clientMessageId, connection, frame };
+    const message: SentMessage = { request, clientMessageId, tab, frame, threadId: undefined };
     this.messages.push(message);
     return message;
-  }
-
-  /** Sends the very same user_message again (same client_message_id), as an app retrying after a lost acknowledgement would. */
-  resend(message: SentMessage): void {
-    message.connection.sendText(message.frame.text);
   }
 
   /**
-   * Retries an earlier message on the current tab (same client_message_id and
-   * content), tracked as a message of its own so its acknowledgement is awaited anew.
+   * Sends the very same user_message again (same client_message_id and
+   * content), as an app retrying after a lost acknowledgement would — on its
+   * tab or another — tracked as a message of its own so its answer is awaited anew.
    */
-  retry(message: SentMessage): SentMessage {
-    const connection = this.chat;
-    const frame = connection.sendText(message.frame.text);
-    const retried: SentMessage = { request: message.request, clientMessageId: message.clientMessageId, connection, frame };
-    this.messages.push(retried);
-    return retried;
+  resend(message: SentMessage, tab: ChatConnection = message.tab): SentMessage {
+    const frame = tab.sendText(message.frame.text);
+    const again: SentMessage = { request: message.request, clientMessageId: message.clientMessageId, tab, frame, threadId: message.threadId };
+    this.messages.push(again);
+    return again;
   }
 
-  /** Waits for message_accepted of `message` on the connection it was sent on. */
-  async awaitAccepted(message: SentMessage, timeoutMs = this.profile.replyWithinMs): Promise<AcceptedMessage> {
-    const { connection, clientMessageId } = message;
-    const frame = await connection.waitFor(`waiting for message_accepted of ${clientMessageId.slice(0, 8)}`, timeoutMs, (frames) =>
-      frames.find((candidate) => frameType(candidate) === 'message_accepted' && frameData(candidate).client_message_id === clientMessageId),
+  get latestMessage(): SentMessage {
+    return latest(this.messages, `${this.name} has not asked anything yet`);
+  }
+
+  /** The answer to `message` on its tab: its message_accepted or an error about it, or undefined at the deadline. */
+  answerTo(message: SentMessage, timeoutMs = this.profile.replyWithinMs): Promise<ReceivedFrame | undefined> {
+    return message.tab.until(timeoutMs, (frames) => frames.find((frame) => frame.receivedAt >= message.frame.sentAt && answersMessage(frame, message.clientMessageId)));
+  }
+
+  /** Waits for message_accepted of `message` on its tab; undefined when none came in time. */
+  async awaitAcceptance(message: SentMessage, timeoutMs = this.profile.replyWithinMs): Promise<Acceptance | undefined> {
+    if (message.accepted !== undefined) return message.accepted;
+    const frame = await message.tab.until(timeoutMs, (frames) =>
+      frames.find((candidate) => frameType(candidate) === 'message_accepted' && frameData(candidate).client_message_id === message.clientMessageId && candidate.receivedAt >= message.frame.sentAt),
     );
+    if (frame === undefined) return undefined;
     const data = frameData(frame);
-    for (const field of ['message_id', 'thread_id', 'run_id'] as const) {
-      if (!isUuid(data[field])) {
-        throw new Error(`message_accepted for ${this.name}'s message has ${field} ${JSON.stringify(data[field])}, not a UUID: the client cannot follow the run or find the conversation later`);
-      }
-    }
     message.accepted = {
-      clientMessageId,
+      clientMessageId: message.clientMessageId,
       messageId: asMessageId(String(data.message_id)),
       threadId: asThreadId(String(data.thread_id)),
       runId: asRunId(String(data.run_id)),
@@ -172,18 +270,60 @@ export class ChatUser {
     return message.accepted;
   }
 
-  /** Waits until `connection` has received agent_completed of the message's run. */
-  async watchRun(message: SentMessage, connection: ChatConnection = message.connection): Promise<WatchedRun> {
-    const accepted = message.accepted ?? (await this.awaitAccepted(message));
-    await connection.waitFor(
-      `waiting for agent_completed of run ${accepted.runId.slice(0, 8)} — the user is still waiting for an answer`,
-      this.profile.runCompletesWithinMs,
-      (frames) => eventsOfRun(frames, accepted.runId).find((event) => event.type === 'agent_completed'),
+  /** An acceptance that must exist for the scenario to go on (an arrangement): an error naming what was awaited when it does not. */
+  async accepted(message: SentMessage): Promise<Acceptance> {
+    const acceptance = await this.awaitAcceptance(message);
+    if (acceptance !== undefined) return acceptance;
+    const answer = message.tab.received.filter((frame) => answersMessage(frame, message.clientMessageId)).map((frame) => frame.text.slice(0, 200));
+    throw new Error(`${this.name}'s message ${message.clientMessageId.slice(0, 8)} was never accepted (GP-4.9, GP-5.12)${answer.length > 0 ? `; she was told ${answer.join(' | ')}` : ''}. ${message.tab.describeState()}`);
+  }
+
+  /**
+   * Watches the message's run on `tab` until agent_completed or the deadline,
+   * and remembers it. The run must have been accepted (an arrangement); what
+   * the run then did is for the judges.
+   */
+  async watchRun(message: SentMessage, tab: ChatConnection = message.tab, deadlineMs = this.profile.runCompletesWithinMs): Promise<WatchedRun> {
+    const accepted = await this.accepted(message);
+    const started = performance.now();
+    const completion = await tab.until(deadlineMs, (frames) =>
+      frames.find((frame) => frameType(frame) === 'agent_completed' && frame.frame?.run_id === accepted.runId),
     );
-    const frames = connection.received.filter((frame) => frame.frame?.run_id === accepted.runId);
-    const run: WatchedRun = { message, accepted, connection, events: eventsOfRun(connection.received, accepted.runId), frames };
+    const run: WatchedRun = {
+      who: this.name,
+      userId: this.id,
+      message,
+      accepted,
+      tab,
+      events: this.resumes.some((resume) => resume.tab === tab && resume.runId === accepted.runId)
+        ? onceEach(eventsUnderReview(tab.received, accepted.runId, this.knownRunIds()))
+        : eventsUnderReview(tab.received, accepted.runId, this.knownRunIds()),
+      ended: completion !== undefined,
+      waitedMs: performance.now() - started,
+      limits: {
+        acceptedWithinMs: this.profile.acceptedWithinMs,
+        startedWithinMs: this.profile.startedWithinMs,
+        maxEventGapMs: this.profile.maxEventGapMs,
+        completesWithinMs: this.agentIsPaced() ? undefined : this.profile.runCompletesWithinMs,
+      },
+      knownRunIds: () => this.knownRunIds(),
+    };
     this.watchedRuns.push(run);
     return run;
+  }
+
+  /** The latest message's run, watched on every tab the user has. */
+  watchOnEveryTab(message: SentMessage = this.latestMessage): Promise<WatchedRun[]> {
+    return Promise.all(this.tabs.filter((tab) => tab.isOpen || tab.received.length > 0).map((tab) => this.watchRun(message, tab)));
+  }
+
+  get latestRun(): WatchedRun {
+    return latest(this.watchedRuns, `no run of ${this.name}'s was watched: a step must watch the agent work first`);
+  }
+
+  /** The threads her accepted messages went to, in the order she first used them. */
+  threads(): ThreadId[] {
+    return [...new Set(this.messages.flatMap((message) => (message.accepted === undefined ? [] : [message.accepted.threadId])))];
   }
 
   /** Every run id this user's messages were accepted with. */
@@ -191,7 +331,80 @@ export class ChatUser {
     return new Set(this.messages.flatMap((message) => (message.accepted === undefined ? [] : [message.accepted.runId])));
   }
 
-  async closeAll(): Promise<void> {
-    await Promise.all(this.connections.map((connection) => connection.close()));
+  // --- resume, history, raw frames ---------------------------------------------------------------
+
+  resume(tab: ChatConnection, runId: string, afterSeq: number): ResumeRequest {
+    const request: ResumeRequest = { tab, runId, afterSeq, from: tab.received.length, sentAt: performance.now() };
+    tab.send('resume', { run_id: runId, after_seq: afterSeq });
+    this.resumes.push(request);
+    return request;
   }
+
+  get latestResume(): ResumeRequest {
+    return latest(this.resumes, `${this.name} has not resumed anything`);
+  }
+
+  /** Reads a thread's history with `token` (default: her own valid token); remembers the answer. */
+  async readHistory(threadId: string, options: { token?: string | undefined; owner?: string; endpoint?: Endpoint } = {}): Promise<HistoryRead> {
+    const token = 'token' in options ? options.token : await this.token();
+    const response = await fetchHistory((options.endpoint ?? this.endpoint()).httpUrl, threadId, token, this.profile.replyWithinMs);
+    const read: HistoryRead = { threadId, owner: options.owner, response, readAt: performance.now() };
+    this.historyReads.push(read);
+    return read;
+  }
+
+  get latestHistoryRead(): HistoryRead {
+    return latest(this.historyReads, `${this.name} has not read any history`);
+  }
+
+  /** Sends `text` as-is (or as binary, or in fragments) and remembers it as a probe. */
+  sendRaw(what: string, text: string, how: 'text' | 'binary' | { fragmentBytes: number } = 'text', tab: ChatConnection = this.chat): Probe {
+    const probe: Probe = { tab, what, text, from: tab.received.length, sentAt: performance.now() };
+    if (how === 'text') tab.sendText(text);
+    else if (how === 'binary') tab.sendBinary(Buffer.from(text, 'utf8'));
+    else tab.sendFragmented(text, how.fragmentBytes);
+    this.probes.push(probe);
+    return probe;
+  }
+
+  get latestProbe(): Probe {
+    return latest(this.probes, `${this.name}'s app has not sent anything unusual`);
+  }
+
+  /**
+   * A round trip on `tab`: resolves once every frame the server sent before
+   * the pong has arrived (false when no pong came in time).
+   */
+  async roundTrip(tab: ChatConnection = this.chat): Promise<boolean> {
+    if (!tab.isOpen) return false;
+    const nonce = `round-trip-${tab.sent.length}-${this.random.int(0, 1e9)}`;
+    tab.send('ping', { nonce });
+    const pong = await tab.until(this.profile.replyWithinMs, (frames) => frames.find((frame) => frameType(frame) === 'pong' && frameData(frame).nonce === nonce));
+    return pong !== undefined;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.tabs.map((tab) => tab.close()));
+  }
+}
+
+/**
+ * A tab that resumed a run may see an event twice (PROTOCOL §5: clients
+ * deduplicate by (run_id, seq)); the first copy counts. Whether the copies
+ * are the same is the resume rules' business.
+ */
+function onceEach(events: readonly ObservedEvent[]): ObservedEvent[] {
+  const seen = new Set<string>();
+  return events.filter((event) => {
+    const key = `${String(event.runId)}:${JSON.stringify(event.seq)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function latest<T>(items: readonly T[], none: string): T {
+  const item = items.at(-1);
+  if (item === undefined) throw new Error(none);
+  return item;
 }

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { Limits } from '../../protocol/constants';
 
 /**
  * What a broken or hostile client sends: named malformed frames for the
- * scenarios that spell out one case each, and a seeded fast-check generator
- * of random frames for the fuzz barrage. PROTOCOL §4 and §8.
+ * scenarios that spell out one case each (the fuzz barrage's generator is in
+ * random-frames.ts). PROTOCOL §4 and §8.
  */
 
 /** The error code PROTOCOL §4 names for a rejected frame. */
 export type RejectionCode = 'INVALID_MESSAGE' | 'UNSUPPORTED_TYPE';
+
+const over = Limits.maxContentCodePoints + 1;
 
 export const frame = (type: unknown, data: unknown): string => JSON.stringify({ type, data });
 const question = (data: Record<string, unknown>): string => frame('user_message', { content: 'What did we spend on GPT-4o last month?', client_message_id: randomUUID(), ...data });
@@ -35,8 +38,8 @@ const MALFORMED_FRAMES: Record<string, () => string> = {
   'a question without content': () => withoutField('content'),
   'a question whose content is a number': () => question({ content: 1234 }),
   'an empty question': () => question({ content: '' }),
-  'a question of 8,001 characters': () => question({ content: 'a'.repeat(8_001) }),
-  'a question of 8,001 emoji': () => question({ content: '💸'.repeat(8_001) }),
+  'a question one character over the limit': () => question({ content: 'a'.repeat(over) }),
+  'a question one emoji over the limit': () => question({ content: '💸'.repeat(over) }),
   'a question without its idempotency key': () => withoutField('client_message_id'),
   'a question whose idempotency key is not a UUID': () => question({ client_message_id: 'message-1' }),
   'a question whose conversation id is a number': () => question({ thread_id: 12 }),

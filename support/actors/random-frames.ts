@@ -1,14 +1,13 @@
 import fc from 'fast-check';
+import { Limits } from '../../protocol/constants';
 import { frame } from './hostile-frames';
 
 /**
- * The fuzz generator: random frames from fast-check, seeded. Kept apart from
- * the named malformed frames because fast-check is heavy to load, and only the
- * fuzz scenario needs it (support/scenario/hostile-input.ts loads it on demand).
+ * The fuzz generator: random frames from fast-check, seeded with the
+ * scenario's seed. Kept apart from the named malformed frames because
+ * fast-check is heavy to load, and only the fuzz scenario needs it (loaded on
+ * demand by support/scenario/fuzz-barrage.ts).
  */
-// ---------------------------------------------------------------------------------------------
-// The fuzz generator
-// ---------------------------------------------------------------------------------------------
 
 /** A random frame and the family it was drawn from (for the run's statistics). */
 export interface RandomFrame {
@@ -17,7 +16,7 @@ export interface RandomFrame {
 }
 
 /** Frames stay clear of the 64 KiB limit: closing an oversize frame with 1009 is right, and not what the fuzz is for. */
-const MAX_FUZZ_FRAME_BYTES = 60 * 1024;
+const MAX_FUZZ_FRAME_BYTES = Limits.maxMessageBytes - 4 * 1024;
 
 const NASTY_STRINGS = [
   '', ' ', '\u0000', '\u202e', '\ufeff', '\ud800', '%s%n%x', '${7*7}', '{{7*7}}', "'; DROP TABLE messages; --", '../../etc/passwd',
@@ -124,7 +123,7 @@ const pollution = fc.uuid().chain((id) =>
 );
 
 const longQuestion = fc
-  .tuple(fc.integer({ min: 8_001, max: 8_400 }), fc.constantFrom('a', 'é', '字', '💸'), fc.uuid())
+  .tuple(fc.integer({ min: Limits.maxContentCodePoints + 1, max: Limits.maxContentCodePoints + 400 }), fc.constantFrom('a', 'é', '字', '💸'), fc.uuid())
   .map(([length, char, id]) => frame('user_message', { content: char.repeat(length), client_message_id: id }));
 
 /** Rare on purpose: a valid question starts an agent run. */
@@ -142,7 +141,7 @@ const randomFrameArbitrary: fc.Arbitrary<RandomFrame> = fc
     { weight: 10, arbitrary: kind('deep nesting', deep) },
     { weight: 10, arbitrary: kind('extreme number literal', numberLiterals) },
     { weight: 10, arbitrary: kind('prototype pollution and duplicate keys', pollution) },
-    { weight: 10, arbitrary: kind('question over 8,000 characters', longQuestion) },
+    { weight: 10, arbitrary: kind('question over the length limit', longQuestion) },
     { weight: 1, arbitrary: kind('valid question', validQuestion) },
   )
   .filter((candidate) => Buffer.byteLength(candidate.text, 'utf8') <= MAX_FUZZ_FRAME_BYTES);
@@ -150,13 +149,4 @@ const randomFrameArbitrary: fc.Arbitrary<RandomFrame> = fc
 /** `count` random frames, the same ones for the same seed. */
 export function randomFrames(seed: number, count: number): RandomFrame[] {
   return fc.sample(randomFrameArbitrary, { seed, numRuns: count });
-}
-
-/** The seed of this run: GOLDEN_PATH_FUZZ_SEED when set (to replay a failure), random otherwise. */
-export function fuzzSeed(env: NodeJS.ProcessEnv = process.env): number {
-  const given = env.GOLDEN_PATH_FUZZ_SEED?.trim();
-  if (given === undefined || given === '') return Math.floor(Math.random() * 0x7fffffff);
-  const seed = Number(given);
-  if (!Number.isSafeInteger(seed)) throw new Error(`GOLDEN_PATH_FUZZ_SEED must be an integer (a seed printed by an earlier run), not ${JSON.stringify(given)}`);
-  return seed;
 }

@@ -1,17 +1,16 @@
-import { createHmac, createSecretKey, generateKeyPairSync, sign as rsaSign, type KeyObject } from 'node:crypto';
+import { createSecretKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import type { Permission } from '../../protocol/constants';
 import type { UserId } from '../domain/ids';
 
-export type Permission = 'read' | 'write';
-export type SigningAlgorithm = 'HS256' | 'HS384' | 'HS512' | 'RS256' | 'none';
+export type { Permission };
+export type SigningAlgorithm = 'HS256' | 'HS384' | 'HS512' | 'RS256';
 
 /** Claims a test may put in a token: anything, including nonsense. */
 export type Claims = Record<string, unknown>;
 
 export interface MintOptions {
-  /** Algorithm used to sign, and named in the header unless `header.alg` overrides it. */
   readonly algorithm?: SigningAlgorithm;
-  /** Extra or replacement header fields. */
-  readonly header?: Record<string, unknown>;
   /** Sign with this secret instead of the backend's (a wrong signature). */
   readonly secret?: KeyObject;
 }
@@ -29,11 +28,15 @@ export interface UserTokenOptions {
 }
 
 /**
- * Mints JWTs by hand rather than through a library, so a test can produce any
- * token a client might present: valid ones, and every kind of broken one.
+ * Signs tokens with `jsonwebtoken` and a `crypto.createSecretKey` KeyObject
+ * (PROTOCOL §3: HS256 with JWT_SECRET), and — for the attacks — with other
+ * algorithms, an attacker's RSA key or another secret. The claims are given
+ * as they are, so a test can sign any nonsense (no `exp`, a numeric `sub`).
+ * What jsonwebtoken refuses to produce (see hand-made-tokens.ts) is derived
+ * by hand from a token signed here.
  */
 export class TokenMinter {
-  private rsaKey: KeyObject | undefined;
+  private attackerKey: KeyObject | undefined;
 
   constructor(readonly identity: SigningIdentity) {}
 
@@ -42,7 +45,7 @@ export class TokenMinter {
   }
 
   /** The claims of a well-formed token for `userId`. */
-  claimsFor(userId: UserId, options: UserTokenOptions): Claims {
+  claimsFor(userId: UserId | string, options: UserTokenOptions): Claims {
     const now = Math.floor(Date.now() / 1000);
     return {
       sub: userId,
@@ -54,27 +57,21 @@ export class TokenMinter {
     };
   }
 
-  forUser(userId: UserId, options: UserTokenOptions): string {
-    return this.mint(this.claimsFor(userId, options));
+  forUser(userId: UserId | string, options: UserTokenOptions): string {
+    return this.sign(this.claimsFor(userId, options));
   }
 
-  mint(claims: Claims, options: MintOptions = {}): string {
+  sign(claims: Claims, options: MintOptions = {}): string {
     const algorithm = options.algorithm ?? 'HS256';
-    const header = { alg: algorithm, typ: 'JWT', ...options.header };
-    const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
-    return `${signingInput}.${this.signature(signingInput, algorithm, options.secret ?? this.identity.secret)}`;
+    const key = algorithm === 'RS256' ? this.rsaKey() : (options.secret ?? this.identity.secret);
+    // The claims already hold iat (or deliberately not); jsonwebtoken must not add or check any.
+    return jwt.sign(claims, key, { algorithm, noTimestamp: true });
   }
 
-  private signature(input: string, algorithm: SigningAlgorithm, secret: KeyObject): string {
-    switch (algorithm) {
-      case 'none':
-        return '';
-      case 'RS256':
-        this.rsaKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-        return rsaSign('sha256', Buffer.from(input), this.rsaKey).toString('base64url');
-      default:
-        return createHmac(`sha${algorithm.slice(2)}`, secret).update(input).digest('base64url');
-    }
+  /** An RSA key of an attacker's, made once per process. */
+  private rsaKey(): KeyObject {
+    this.attackerKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    return this.attackerKey;
   }
 }
 

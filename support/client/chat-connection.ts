@@ -152,31 +152,32 @@ export class ChatConnection {
     return frame;
   }
 
-  /** Waits until `probe` finds something in the frames received so far. */
-  waitFor<T>(what: string, timeoutMs: number, probe: (frames: readonly ReceivedFrame[]) => T | undefined): Promise<T> {
-    return this.waiters.waitFor(
-      `${this.label}: ${what}`,
-      timeoutMs,
-      () => probe(this.received),
-      () => (this.closeRecord === undefined ? undefined : `the connection closed (${describeClose(this.closeRecord)})`),
-      () => this.describeState(),
-    );
+  /**
+   * Waits until `probe` finds something in the frames received so far; resolves
+   * with it, or with undefined at the deadline or once the connection closed.
+   * An observation, not a verdict: judges decide what a missing frame means.
+   */
+  until<T>(timeoutMs: number, probe: (frames: readonly ReceivedFrame[]) => T | undefined): Promise<T | undefined> {
+    return this.waiters.until(timeoutMs, () => probe(this.received), () => this.closeRecord !== undefined);
   }
 
-  /** The first frame of `type` at or after position `from`. */
-  waitForType(type: string, timeoutMs: number, from = 0): Promise<ReceivedFrame> {
-    return this.waitFor(`waiting for ${type}`, timeoutMs, (frames) => frames.slice(from).find((frame) => frameType(frame) === type));
+  /** Like `until`, for steps that arrange: a frame that never comes is an error that says what was awaited and what came instead. */
+  async waitFor<T>(what: string, timeoutMs: number, probe: (frames: readonly ReceivedFrame[]) => T | undefined): Promise<T> {
+    const started = performance.now();
+    const found = await this.until(timeoutMs, probe);
+    if (found !== undefined) return found;
+    const why = this.closeRecord === undefined ? `not within ${(timeoutMs / 1000).toFixed(1)} s` : `the connection closed (${describeClose(this.closeRecord)}) after ${((performance.now() - started) / 1000).toFixed(2)} s`;
+    throw new Error(`${this.label}: ${what}: ${why}. ${this.describeState()}`);
   }
 
-  /** Waits for the server to close the connection. */
-  waitForClose(what: string, timeoutMs: number): Promise<CloseRecord> {
-    return this.waiters.waitFor(
-      `${this.label}: ${what}`,
-      timeoutMs,
-      () => this.closeRecord,
-      () => undefined,
-      () => this.describeState(),
-    );
+  /** The first frame of `type` at or after position `from`, or undefined at the deadline. */
+  untilType(type: string, timeoutMs: number, from = 0): Promise<ReceivedFrame | undefined> {
+    return this.until(timeoutMs, (frames) => frames.slice(from).find((frame) => frameType(frame) === type));
+  }
+
+  /** The server's close, or undefined when the connection is still open at the deadline. */
+  untilClosed(timeoutMs: number): Promise<CloseRecord | undefined> {
+    return this.waiters.until(timeoutMs, () => this.closeRecord);
   }
 
   /** Cuts the connection without a close handshake, as a lost network would. */
@@ -203,7 +204,7 @@ export class ChatConnection {
     this.waiters.notify();
   }
 
-  private describeState(): string {
+  describeState(): string {
     const types = this.received.slice(-12).map((frame) => frameType(frame) ?? '(unparsable)');
     const close = this.closeRecord === undefined ? 'still open' : `closed ${describeClose(this.closeRecord)}`;
     return `Received ${this.received.length} frame(s)${types.length > 0 ? `, last: ${types.join(', ')}` : ''}; connection ${close}.`;

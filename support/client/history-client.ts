@@ -1,4 +1,5 @@
-import type { ThreadId } from '../domain/ids';
+import { HttpPath } from '../../protocol/constants';
+import { parseJson } from '../domain/json';
 
 export interface HistoryMessage {
   readonly message_id: unknown;
@@ -16,13 +17,16 @@ export interface HistoryResponse {
   readonly text: string;
 }
 
-/** PROTOCOL §2: `GET /api/threads/{thread_id}/messages`. */
-export async function fetchHistory(httpUrl: string, threadId: ThreadId | string, token: string | undefined, timeoutMs: number): Promise<HistoryResponse> {
+/** PROTOCOL §2: `GET /api/threads/{thread_id}/messages`, with `Authorization: Bearer <token>` unless `token` is undefined. */
+export async function fetchHistory(httpUrl: string, threadId: string, token: string | undefined, timeoutMs: number): Promise<HistoryResponse> {
   const headers: Record<string, string> = token === undefined ? {} : { Authorization: `Bearer ${token}` };
-  const response = await fetch(`${httpUrl}/api/threads/${encodeURIComponent(threadId)}/messages`, {
-    headers,
-    signal: AbortSignal.timeout(timeoutMs),
-  });
+  const url = `${httpUrl}${HttpPath.history(threadId)}`;
+  let response: Response;
+  try {
+    response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    throw new Error(`the chat service did not answer GET ${url} within ${(timeoutMs / 1000).toFixed(1)} s: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
   const text = await response.text();
   return { status: response.status, body: parseJson(text), text };
 }
@@ -30,12 +34,4 @@ export async function fetchHistory(httpUrl: string, threadId: ThreadId | string,
 export function historyMessages(response: HistoryResponse): HistoryMessage[] | undefined {
   const body = response.body as { messages?: unknown } | undefined;
   return Array.isArray(body?.messages) ? (body.messages as HistoryMessage[]) : undefined;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined; // a non-JSON body is reported by whoever expected JSON
-  }
 }

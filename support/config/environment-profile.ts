@@ -1,8 +1,13 @@
+import { Timing } from '../../protocol/constants';
+
 /**
- * Timeouts and thresholds per environment. They live in the cucumber
- * profile's world parameters (cucumber.js: `local`, `staging`), so a team can
- * tune them per deployment — or per run with `--world-parameters` — without
- * touching step code. This module only types and validates them.
+ * Timeouts and thresholds per environment. The protocol's own deadlines come
+ * from protocol/constants.ts; the suite's service-level targets and waits
+ * live in the cucumber profile's world parameters (cucumber.js: `local`,
+ * `staging`), so a team can tune them per deployment — or per run with
+ * `--world-parameters` — without touching step code. A profile may widen a
+ * protocol deadline for a deployment over a real network (and says why in
+ * cucumber.js). This module only merges, types and validates them.
  */
 export interface EnvironmentProfile {
   readonly environment: 'local' | 'staging';
@@ -47,15 +52,9 @@ export interface EnvironmentProfile {
   };
   /** Connect/close cycles of the churn scenario. */
   readonly churnCycles: number;
-  /**
-   * PROTOCOL §3: a token that expires during a session ends it with 1008 within
-   * `closeWithinMs` after `exp` plus the server's leeway (at most `maxLeewayMs`);
-   * the scenario's token lives `lifetimeSeconds`.
-   */
+  /** PROTOCOL §3: the token of the expiry scenario lives this long (the close deadline itself is the protocol's). */
   readonly tokenExpiry: {
     readonly lifetimeSeconds: number;
-    readonly maxLeewayMs: number;
-    readonly closeWithinMs: number;
   };
   /**
    * Hostile input: the seeded fuzz barrage — at least `frames` random frames,
@@ -79,13 +78,25 @@ const NUMBERS = [
 ] as const;
 const STORM_NUMBERS = ['users', 'withinMs', 'readyP50Ms', 'readyP99Ms'] as const;
 const NESTED_NUMBERS = {
-  tokenExpiry: ['lifetimeSeconds', 'maxLeewayMs', 'closeWithinMs'],
+  tokenExpiry: ['lifetimeSeconds'],
   fuzz: ['frames', 'users', 'connectionsPerUser', 'withinMs'],
+} as const;
+
+/** The protocol's deadlines, as the profile names them (a profile may widen them). */
+const PROTOCOL_DEADLINES = {
+  acceptedWithinMs: Timing.acceptedWithinMs,
+  startedWithinMs: Timing.startedWithinMs,
+  maxEventGapMs: Timing.maxEventGapMs,
+  runCompletesWithinMs: Timing.runCompletesWithinMs,
+  failureEndsWithinMs: Timing.failureEndsWithinMs,
+  unavailableWithinMs: Timing.unavailableWithinMs,
+  readinessReflectsWithinMs: Timing.readinessReflectsWithinMs,
+  configErrorExitWithinMs: Timing.configErrorExitWithinMs,
 } as const;
 
 /** Reads and checks the profile from cucumber's world parameters; a missing or bad value stops the run naming it. */
 export function environmentProfile(parameters: unknown): EnvironmentProfile {
-  const given = (parameters ?? {}) as Record<string, unknown>;
+  const given: Record<string, unknown> = { ...PROTOCOL_DEADLINES, ...((parameters ?? {}) as Record<string, unknown>) };
   const problems: string[] = [];
   if (given.environment !== 'local' && given.environment !== 'staging') problems.push(`environment must be "local" or "staging", not ${JSON.stringify(given.environment)}`);
   for (const name of NUMBERS) if (!positive(given[name])) problems.push(`${name} must be a positive number, not ${JSON.stringify(given[name])}`);

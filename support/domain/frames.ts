@@ -1,10 +1,12 @@
+import { isRunEventType, type RunEventType } from '../../protocol/constants';
+import { isObject, parseJson } from './json';
+
 /**
  * What travels on the socket, as the suite sees it. Server frames are kept
  * loose (`unknown` values) on purpose: the suite checks what a backend sent,
  * it does not trust it to be well-typed.
  */
-export const RUN_EVENT_TYPES = ['agent_started', 'agent_thinking', 'tool_executing', 'tool_completed', 'agent_completed'] as const;
-export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
+export type { RunEventType };
 
 export interface ServerFrame {
   readonly type?: unknown;
@@ -36,9 +38,7 @@ export interface SentFrame {
   readonly raw: boolean;
 }
 
-export function isRunEventType(type: unknown): type is RunEventType {
-  return typeof type === 'string' && (RUN_EVENT_TYPES as readonly string[]).includes(type);
-}
+export { isRunEventType };
 
 export function frameType(frame: ReceivedFrame): string | undefined {
   return typeof frame.frame?.type === 'string' ? frame.frame.type : undefined;
@@ -47,15 +47,16 @@ export function frameType(frame: ReceivedFrame): string | undefined {
 /** The `data` object of a frame, or an empty one. */
 export function frameData(frame: ReceivedFrame): Record<string, unknown> {
   const data = frame.frame?.data;
-  return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+  return isObject(data) ? data : {};
 }
 
 export function parseServerFrame(text: string): ServerFrame | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined; // not JSON: kept as text, reported by the rules that look at it
-  }
-  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as ServerFrame) : undefined;
+  const parsed = parseJson(text);
+  return isObject(parsed) ? parsed : undefined;
+}
+
+/** An `error` frame answering the user_message with this client_message_id, or the message_accepted of it. */
+export function answersMessage(frame: ReceivedFrame, clientMessageId: string): boolean {
+  const type = frameType(frame);
+  return (type === 'message_accepted' || type === 'error') && frameData(frame).client_message_id === clientMessageId;
 }

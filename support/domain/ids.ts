@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { UUID_PATTERN } from '../../protocol/constants';
 
 /**
  * Branded identifiers: a ThreadId can never be passed where a RunId is
@@ -15,10 +16,8 @@ export type ClientMessageId = Brand<string, 'ClientMessageId'>;
 export type ConnectionId = Brand<string, 'ConnectionId'>;
 export type ToolCallId = Brand<string, 'ToolCallId'>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
+  return typeof value === 'string' && UUID_PATTERN.test(value);
 }
 
 export const newClientMessageId = (): ClientMessageId => randomUUID() as ClientMessageId;

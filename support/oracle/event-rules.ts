@@ -1,32 +1,19 @@
+import { isObject } from '../domain/json';
 import type { ObservedEvent } from './run-events';
+import { violation, type Violation } from './violation';
 
 /**
  * The oracle: PROTOCOL §5's rules for one run's event stream, each broken
- * rule phrased as what the user experiences and why it matters.
+ * rule phrased as what the user experiences and why it matters, and named by
+ * its id in protocol/rules.ts. Pure: a recorded run in, violations out.
  */
-export type EventRule =
-  | 'agent_started comes first, exactly once'
-  | 'the agent is seen thinking before it completes'
-  | 'every tool call completes, once, before the run does'
-  | 'an analysis request uses a tool'
-  | 'agent_completed comes last, exactly once'
-  | 'a successful answer is actionable'
-  | 'a failed run explains itself'
-  | 'seq counts 1, 2, 3 without gaps or repeats'
-  | 'every event names its run, thread and user';
-
-export interface Violation {
-  readonly rule: EventRule;
-  readonly message: string;
-}
-
 export interface RunUnderReview {
   /** Who watched the run, for the messages: "Alice". */
   readonly who: string;
   readonly runId: string;
   readonly threadId: string;
   readonly userId: string;
-  /** The run's events as one connection received them, in arrival order. */
+  /** The run's events as one connection received them, in arrival order (see eventsUnderReview). */
   readonly events: readonly ObservedEvent[];
   /** The request asked for a cost analysis with recommendations (§5.3: at least one tool). */
   readonly asksForAnalysis: boolean;
@@ -34,24 +21,27 @@ export interface RunUnderReview {
 
 type Check = (run: RunUnderReview) => Violation[];
 
+/** The rules the checks below evaluate, in the order of PROTOCOL §5. */
+export const EVENT_RULE_IDS = ['GP-5.3', 'GP-5.4', 'GP-5.5', 'GP-5.6', 'GP-5.7', 'GP-5.8', 'GP-5.9', 'GP-5.10', 'GP-5.11'] as const;
+
 const shortId = (id: unknown): string => (typeof id === 'string' ? id.slice(0, 8) : JSON.stringify(id));
 const runLabel = (run: RunUnderReview): string => `run ${shortId(run.runId)}`;
 
 const startedFirstOnce: Check = (run) => {
-  const rule: EventRule = 'agent_started comes first, exactly once';
+  const rule = 'GP-5.3';
   const starts = run.events.filter((event) => event.type === 'agent_started');
   if (starts.length === 0) {
-    return [{ rule, message: `${run.who} never saw agent_started in ${runLabel(run)}: nothing told the user the agent picked up the request, so the chat looks dead and users resend or leave` }];
+    return [violation(rule, `${run.who} never saw agent_started in ${runLabel(run)}: nothing told the user the agent picked up the request, so the chat looks dead and users resend or leave`)];
   }
   const violations: Violation[] = [];
   if (starts.length > 1) {
-    violations.push({ rule, message: `${run.who} saw agent_started ${starts.length} times in ${runLabel(run)}: the progress display restarts mid-answer, which looks like the agent crashed and began again` });
+    violations.push(violation(rule, `${run.who} saw agent_started ${starts.length} times in ${runLabel(run)}: the progress display restarts mid-answer, which looks like the agent crashed and began again`));
   }
   const first = run.events[0];
   if (first?.type !== 'agent_started') {
-    violations.push({ rule, message: `${runLabel(run)} began with ${first?.type ?? 'nothing'} instead of agent_started: the user sees work before the agent has visibly started, so the UI cannot show a coherent progress story` });
+    violations.push(violation(rule, `${runLabel(run)} began with ${first?.type ?? 'nothing'} instead of agent_started: the user sees work before the agent has visibly started, so the UI cannot show a coherent progress story`));
   } else if (first.seq !== 1) {
-    violations.push({ rule, message: `agent_started of ${runLabel(run)} has seq ${JSON.stringify(first.seq)}, not 1: a client resuming from seq 0 would miss or misplace the start of the run` });
+    violations.push(violation(rule, `agent_started of ${runLabel(run)} has seq ${JSON.stringify(first.seq)}, not 1: a client resuming from seq 0 would miss or misplace the start of the run`));
   }
   return violations;
 };
@@ -61,21 +51,21 @@ const thinkingBeforeCompletion: Check = (run) => {
   const before = completion === -1 ? run.events : run.events.slice(0, completion);
   const thoughts = before.filter((event) => event.type === 'agent_thinking');
   const violations: Violation[] = [];
-  const rule: EventRule = 'the agent is seen thinking before it completes';
+  const rule = 'GP-5.4';
   if (thoughts.length === 0) {
-    violations.push({ rule, message: `${run.who} saw no agent_thinking before agent_completed in ${runLabel(run)}: for the whole run the chat showed no sign of progress, so the product looks frozen while it works` });
+    violations.push(violation(rule, `${run.who} saw no agent_thinking before agent_completed in ${runLabel(run)}: for the whole run the chat showed no sign of progress, so the product looks frozen while it works`));
   }
   for (const thought of thoughts) {
     const text = thought.data.thought;
     if (typeof text !== 'string' || text.trim() === '') {
-      violations.push({ rule, message: `agent_thinking seq ${JSON.stringify(thought.seq)} of ${runLabel(run)} has an empty thought: the user sees a blank progress line instead of what the agent is doing` });
+      violations.push(violation(rule, `agent_thinking seq ${JSON.stringify(thought.seq)} of ${runLabel(run)} has an empty thought: the user sees a blank progress line instead of what the agent is doing`));
     }
   }
   return violations;
 };
 
 const toolsPaired: Check = (run) => {
-  const rule: EventRule = 'every tool call completes, once, before the run does';
+  const rule = 'GP-5.5';
   const violations: Violation[] = [];
   const open = new Map<string, ObservedEvent>();
   const seen = new Set<string>();
@@ -86,52 +76,53 @@ const toolsPaired: Check = (run) => {
     const callId = event.data.tool_call_id;
     const name = String(event.data.tool_name);
     if (typeof callId !== 'string' || callId === '') {
-      violations.push({ rule, message: `${event.type} seq ${JSON.stringify(event.seq)} of ${runLabel(run)} has no tool_call_id: the UI cannot tell which tool's spinner to stop` });
+      violations.push(violation(rule, `${event.type} seq ${JSON.stringify(event.seq)} of ${runLabel(run)} has no tool_call_id: the UI cannot tell which tool's spinner to stop`));
       continue;
     }
     if (completed) {
-      violations.push({ rule, message: `${event.type} for ${name} (${shortId(callId)}) arrived after agent_completed in ${runLabel(run)}: the answer was already shown as final, and a tool still running afterwards makes it untrustworthy` });
+      violations.push(violation(rule, `${event.type} for ${name} (${shortId(callId)}) arrived after agent_completed in ${runLabel(run)}: the answer was already shown as final, and a tool still running afterwards makes it untrustworthy`));
     }
     if (event.type === 'tool_executing') {
       if (seen.has(callId)) {
-        violations.push({ rule, message: `tool call ${shortId(callId)} (${name}) started twice in ${runLabel(run)}: the user sees the same step run again with no explanation` });
+        violations.push(violation(rule, `tool call ${shortId(callId)} (${name}) started twice in ${runLabel(run)}: the user sees the same step run again with no explanation`));
       }
       seen.add(callId);
       open.set(callId, event);
     } else if (!open.delete(callId)) {
-      violations.push({ rule, message: `tool_completed for ${name} (${shortId(callId)}) in ${runLabel(run)} has no tool_executing before it: the user is told a tool finished that was never shown starting` });
+      violations.push(violation(rule, `tool_completed for ${name} (${shortId(callId)}) in ${runLabel(run)} has no tool_executing before it: the user is told a tool finished that was never shown starting`));
     } else if (event.data.status !== 'success' && event.data.status !== 'error') {
-      violations.push({ rule, message: `tool_completed for ${name} (${shortId(callId)}) in ${runLabel(run)} has status ${JSON.stringify(event.data.status)}: the user cannot tell whether the step worked` });
+      violations.push(violation(rule, `tool_completed for ${name} (${shortId(callId)}) in ${runLabel(run)} has status ${JSON.stringify(event.data.status)}: the user cannot tell whether the step worked`));
     }
   }
   for (const [callId, event] of open) {
-    violations.push({ rule, message: `tool call ${shortId(callId)} (${String(event.data.tool_name)}) in ${runLabel(run)} never completed: the user watches a spinner that never stops, and cannot trust the answer built on that tool` });
+    violations.push(violation(rule, `tool call ${shortId(callId)} (${String(event.data.tool_name)}) in ${runLabel(run)} never completed: the user watches a spinner that never stops, and cannot trust the answer built on that tool`));
   }
   return violations;
 };
 
 const analysisUsesTool: Check = (run) => {
   if (!run.asksForAnalysis) return [];
+  // Judged on a successful answer only: a run that failed or never ended may not have reached its tools, and other rules say so.
   const completion = run.events.find((event) => event.type === 'agent_completed');
-  if (completion !== undefined && completion.data.status !== 'success') return [];
+  if (completion === undefined || completion.data.status !== 'success') return [];
   return run.events.some((event) => event.type === 'tool_executing')
     ? []
-    : [{ rule: 'an analysis request uses a tool', message: `${run.who} asked for a cost analysis but ${runLabel(run)} ran no tool: the recommendations are not computed from her figures, so the advice is not grounded in her spend` }];
+    : [violation('GP-5.6', `${run.who} asked for a cost analysis but ${runLabel(run)} ran no tool: the recommendations are not computed from her figures, so the advice is not grounded in her spend`)];
 };
 
 const completedLastOnce: Check = (run) => {
-  const rule: EventRule = 'agent_completed comes last, exactly once';
+  const rule = 'GP-5.7';
   const completions = run.events.filter((event) => event.type === 'agent_completed');
   if (completions.length === 0) {
-    return [{ rule, message: `${run.who} never received agent_completed for ${runLabel(run)}: the user waits for an answer that never comes — the product's core value is lost` }];
+    return [violation(rule, `${run.who} never received agent_completed for ${runLabel(run)}: the user waits for an answer that never comes — the product's core value is lost`)];
   }
   const violations: Violation[] = [];
   if (completions.length > 1) {
-    violations.push({ rule, message: `${run.who} received agent_completed ${completions.length} times in ${runLabel(run)}: the answer is shown twice or replaced, and the user cannot tell which one counts` });
+    violations.push(violation(rule, `${run.who} received agent_completed ${completions.length} times in ${runLabel(run)}: the answer is shown twice or replaced, and the user cannot tell which one counts`));
   }
   const last = run.events[run.events.length - 1];
   if (last?.type !== 'agent_completed') {
-    violations.push({ rule, message: `${last?.type ?? 'an event'} arrived after agent_completed in ${runLabel(run)}: the UI already presented the final answer, and late events corrupt or reopen it` });
+    violations.push(violation(rule, `${last?.type ?? 'an event'} arrived after agent_completed in ${runLabel(run)}: the UI already presented the final answer, and late events corrupt or reopen it`));
   }
   return violations;
 };
@@ -142,17 +133,17 @@ const outcomeExplained: Check = (run) => {
   const { status, result, error } = completion.data;
   if (status === 'success') {
     const violations: Violation[] = [];
-    const rule: EventRule = 'a successful answer is actionable';
+    const rule = 'GP-5.8';
     const record = isObject(result) ? result : undefined;
     if (record === undefined || typeof record.summary !== 'string' || record.summary.trim() === '') {
-      violations.push({ rule, message: `the successful ${runLabel(run)} has no summary: ${run.who} waited for an answer and got an empty one` });
+      violations.push(violation(rule, `the successful ${runLabel(run)} has no summary: ${run.who} waited for an answer and got an empty one`));
     }
     const recommendations = record?.recommendations;
     const titled = Array.isArray(recommendations)
       ? recommendations.filter((item) => isObject(item) && typeof item.title === 'string' && item.title.trim() !== '')
       : [];
     if (titled.length === 0) {
-      violations.push({ rule, message: `the successful ${runLabel(run)} has no recommendation with a title: ${run.who} asked what to do about her spend and got nothing actionable — the value she pays for` });
+      violations.push(violation(rule, `the successful ${runLabel(run)} has no recommendation with a title: ${run.who} asked what to do about her spend and got nothing actionable — the value she pays for`));
     }
     return violations;
   }
@@ -162,25 +153,25 @@ const outcomeExplained: Check = (run) => {
       record !== undefined && typeof record.code === 'string' && typeof record.message === 'string' && typeof record.retryable === 'boolean';
     return explained
       ? []
-      : [{ rule: 'a failed run explains itself', message: `the failed ${runLabel(run)} carries no error object with code, message and retryable: ${run.who} sees a failure but cannot tell what happened or whether to try again` }];
+      : [violation('GP-5.9', `the failed ${runLabel(run)} carries no error object with code, message and retryable: ${run.who} sees a failure but cannot tell what happened or whether to try again`)];
   }
-  return [{ rule: 'a failed run explains itself', message: `agent_completed of ${runLabel(run)} has status ${JSON.stringify(status)}, neither success nor error: the client cannot tell whether ${run.who} got an answer` }];
+  return [violation('GP-5.9', `agent_completed of ${runLabel(run)} has status ${JSON.stringify(status)}, neither success nor error: the client cannot tell whether ${run.who} got an answer`)];
 };
 
 const seqContiguous: Check = (run) => {
-  const rule: EventRule = 'seq counts 1, 2, 3 without gaps or repeats';
+  const rule = 'GP-5.10';
   const violations: Violation[] = [];
   let expected = 1;
   for (const event of run.events) {
     if (typeof event.seq !== 'number' || !Number.isInteger(event.seq)) {
-      violations.push({ rule, message: `${event.type} in ${runLabel(run)} has seq ${JSON.stringify(event.seq)}: without a number, a reconnecting client cannot tell what it missed` });
+      violations.push(violation(rule, `${event.type} in ${runLabel(run)} has seq ${JSON.stringify(event.seq)}: without a number, a reconnecting client cannot tell what it missed`));
       continue;
     }
     if (event.seq > expected) {
       const missing = event.seq - expected === 1 ? `event ${expected} was` : `events ${expected}–${event.seq - 1} were`;
-      violations.push({ rule, message: `seq jumps from ${expected - 1} to ${event.seq} in ${runLabel(run)}: ${missing} lost on the way to ${run.who}, so part of the agent's work never reached her` });
+      violations.push(violation(rule, `seq jumps from ${expected - 1} to ${event.seq} in ${runLabel(run)}: ${missing} lost on the way to ${run.who}, so part of the agent's work never reached her`));
     } else if (event.seq < expected) {
-      violations.push({ rule, message: `seq ${event.seq} arrived again (or out of order) after ${expected - 1} in ${runLabel(run)}: ${run.who} is shown a step twice or in the wrong order` });
+      violations.push(violation(rule, `seq ${event.seq} arrived again (or out of order) after ${expected - 1} in ${runLabel(run)}: ${run.who} is shown a step twice or in the wrong order`));
       continue;
     }
     expected = event.seq + 1;
@@ -189,7 +180,7 @@ const seqContiguous: Check = (run) => {
 };
 
 const idsConsistent: Check = (run) => {
-  const rule: EventRule = 'every event names its run, thread and user';
+  const rule = 'GP-5.11';
   return run.events.flatMap((event) => {
     const wrong: string[] = [];
     if (event.runId !== run.runId) wrong.push(`run_id ${shortId(event.runId)} instead of ${shortId(run.runId)}`);
@@ -197,7 +188,7 @@ const idsConsistent: Check = (run) => {
     if (event.userId !== run.userId) wrong.push(`user_id ${JSON.stringify(event.userId)} instead of ${JSON.stringify(run.userId)}`);
     return wrong.length === 0
       ? []
-      : [{ rule, message: `${event.type} seq ${JSON.stringify(event.seq)} of ${runLabel(run)} carries ${wrong.join(', ')}: a client would file this event under the wrong conversation, or show it to the wrong person` }];
+      : [violation(rule, `${event.type} seq ${JSON.stringify(event.seq)} of ${runLabel(run)} carries ${wrong.join(', ')}: a client would file this event under the wrong conversation, or show it to the wrong person`)];
   });
 };
 
@@ -217,6 +208,3 @@ export function reviewRun(run: RunUnderReview): Violation[] {
   return EVENT_RULES.flatMap((check) => check(run));
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

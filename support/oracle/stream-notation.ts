@@ -1,4 +1,4 @@
-import type { ObservedEvent } from './run-events';
+import type { ReceivedFrame } from '../domain/frames';
 
 /**
  * A plain-words notation for example event streams, so the rules can be
@@ -54,25 +54,37 @@ function token(word: string): Token | undefined {
   }
 }
 
-/** The run events of a stream written in the notation (unknown frame types are dropped, as a client must). */
-export function parseEventStream(stream: string): ObservedEvent[] {
+/**
+ * The frames a connection would receive for a stream written in the
+ * notation — unknown frame types included: the oracle's examples go through
+ * the same filter and grouping as every live run (see eventsUnderReview).
+ */
+export function framesOfStream(stream: string): ReceivedFrame[] {
   let seq = 0;
-  const events: ObservedEvent[] = [];
+  const frames: ReceivedFrame[] = [];
   for (const raw of stream.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
     const modifier = /^(.*?)\s*\((seq (\d+)|other run|other thread|other user)\)$/.exec(raw);
     const word = modifier?.[1] ?? raw;
     const parsed = token(word);
     if (parsed === undefined) throw new Error(`"${word}" is not a word of the event stream notation (see support/oracle/stream-notation.ts)`);
-    if (parsed.type === 'usage_notice') continue;
+    const index = frames.length;
+    const timestamp = new Date(Date.UTC(2026, 11, 2, 9, 0, index)).toISOString();
+    if (parsed.type === 'usage_notice') {
+      const frame = { type: parsed.type, timestamp, data: parsed.data };
+      frames.push({ index, receivedAt: index, text: JSON.stringify(frame), frame });
+      continue;
+    }
     seq = modifier?.[3] === undefined ? seq + 1 : Number(modifier[3]);
-    events.push({
+    const frame = {
       type: parsed.type,
+      timestamp,
+      run_id: modifier?.[2] === 'other run' ? 'some-other-run' : EXAMPLE_RUN.runId,
+      thread_id: modifier?.[2] === 'other thread' ? 'some-other-thread' : EXAMPLE_RUN.threadId,
+      user_id: modifier?.[2] === 'other user' ? 'mallory' : EXAMPLE_RUN.userId,
       seq,
-      runId: modifier?.[2] === 'other run' ? 'some-other-run' : EXAMPLE_RUN.runId,
-      threadId: modifier?.[2] === 'other thread' ? 'some-other-thread' : EXAMPLE_RUN.threadId,
-      userId: modifier?.[2] === 'other user' ? 'mallory' : EXAMPLE_RUN.userId,
       data: parsed.data,
-    });
+    };
+    frames.push({ index, receivedAt: index, text: JSON.stringify(frame), frame });
   }
-  return events;
+  return frames;
 }

@@ -1,43 +1,59 @@
+import type { ChatUser, HistoryRead, SentMessage, WatchedRun } from '../actors/chat-user';
+import type { ChatConnection } from '../client/chat-connection';
+import { followUpRequest, longestQuestion, spendAnalysisRequest, type ChatRequest } from '../actors/requests';
 import type { GoldenPathWorld } from '../world';
-import type { ChatRequest } from '../actors/requests';
-import { expectAcceptedPromptly, expectActionableAnswer, expectRunFollowsEveryRule } from '../expectations/run-expectations';
-import { expectHistoryExactlyOnce } from '../expectations/history-expectations';
+import type { Endpoint } from '../target/system-under-test';
 
 /**
- * What the steps do, one function per step, in domain terms. Step
- * definitions stay one-liners and this module holds the orchestration.
+ * Acting: what users do in a conversation — ask, follow up, re-send — and
+ * what they watch. Judging what they saw is for support/expectations/.
  */
-export async function openChat(world: GoldenPathWorld, name: string): Promise<void> {
-  await world.user(name).openChat();
+export function ask(world: GoldenPathWorld, user: ChatUser, options: { request?: ChatRequest; tab?: ChatConnection } = {}): SentMessage {
+  const message = user.ask(options.request ?? spendAnalysisRequest(user.random), options.tab === undefined ? {} : { tab: options.tab });
+  // Counted for the seed plan's degradation metric: every message sent during a fault gets a run or an explicit error.
+  message.duringFault = world.target.dependencyBroken;
+  return message;
 }
 
-export function ask(world: GoldenPathWorld, name: string, request: ChatRequest): void {
-  const message = world.user(name).ask(request);
-  message.duringFault = world.dependencyBroken;
+export function askLongestQuestion(world: GoldenPathWorld, user: ChatUser): SentMessage {
+  return ask(world, user, { request: longestQuestion(user.random) });
 }
 
-export async function messageAcceptedPromptly(world: GoldenPathWorld, name: string): Promise<void> {
-  const user = world.user(name);
-  await expectAcceptedPromptly(user, user.latestMessage, world.profile);
+/** A follow-up in the thread of the user's latest accepted message. */
+export async function askFollowUp(world: GoldenPathWorld, user: ChatUser): Promise<SentMessage> {
+  const previous = await user.accepted(user.latestMessage);
+  const message = user.ask(followUpRequest(user.random), { threadId: previous.threadId, tab: user.chat });
+  message.duringFault = world.target.dependencyBroken;
+  return message;
 }
 
-/** Watches the latest run to its end and holds it to every event rule; logs the timing figures. */
-export async function watchRunFollowRules(world: GoldenPathWorld, name: string): Promise<void> {
-  const user = world.user(name);
-  const run = await user.watchRun(user.latestMessage);
-  const figures = expectRunFollowsEveryRule(user, run, world.profile);
-  const ms = (value: number | undefined): string => (value === undefined ? 'n/a' : `${value.toFixed(0)} ms`);
-  world.log(
-    `${name}'s run ${run.accepted.runId.slice(0, 8)}: accepted after ${ms(figures.acceptedMs)}, agent_started ${ms(figures.startedMs)} later, ` +
-      `longest gap ${ms(figures.longestGapMs)}, answer after ${ms(figures.totalMs)}; ${run.events.length} events`,
-  );
+/** Arranges a finished conversation: the chat open, one analysis asked and answered. */
+export async function haveConversation(world: GoldenPathWorld, user: ChatUser): Promise<WatchedRun> {
+  await user.openTab();
+  const run = await user.watchRun(ask(world, user));
+  if (!run.ended) throw new Error(`${user.name}'s first question was never answered, so there is no conversation to go on with (GP-5.7): ${run.tab.describeState()}`);
+  return run;
 }
 
-export function receivedActionableAnswer(world: GoldenPathWorld, name: string): void {
-  const user = world.user(name);
-  expectActionableAnswer(user, user.latestRun);
+/** The same user_message again, on the same tab, as an app retrying after a lost acknowledgement. */
+export function resendLatest(user: ChatUser): SentMessage {
+  return user.resend(user.latestMessage);
 }
 
-export async function conversationInHistory(world: GoldenPathWorld, name: string): Promise<void> {
-  await expectHistoryExactlyOnce(world.user(name), world.endpoint, world.profile);
+/** Watches the latest message's run on the tab that asked. */
+export function watchLatest(user: ChatUser): Promise<WatchedRun> {
+  return user.watchRun(user.latestMessage);
+}
+
+/** Reads the history of every thread the user's accepted messages went to (from `endpoint`, default the scenario's). */
+export async function readConversations(user: ChatUser, endpoint?: Endpoint): Promise<HistoryRead[]> {
+  const reads: HistoryRead[] = [];
+  for (const threadId of user.threads()) reads.push(await user.readHistory(threadId, endpoint === undefined ? {} : { endpoint }));
+  return reads;
+}
+
+/** The probe of "she can still get an answer": a new tab (unless told to stay on the current one), a question, the run watched. */
+export async function askOnceMore(world: GoldenPathWorld, user: ChatUser, where: 'a new tab' | 'the same tab'): Promise<WatchedRun> {
+  if (where === 'a new tab') await user.openTab();
+  return user.watchRun(ask(world, user));
 }

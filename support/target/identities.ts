@@ -10,8 +10,8 @@ export class SigningIdentities implements IdentityProvider {
     return newUserId(name);
   }
 
-  tokenFor(userId: UserId, options: UserTokenOptions): string {
-    return this.minter.forUser(userId, options);
+  tokenFor(userId: UserId, options: UserTokenOptions): Promise<string> {
+    return Promise.resolve(this.minter.forUser(userId, options));
   }
 }
 
@@ -40,11 +40,11 @@ export class ReadyTokenIdentity implements IdentityProvider {
     return this.userId;
   }
 
-  tokenFor(_userId: UserId, options: UserTokenOptions): string {
+  tokenFor(_userId: UserId, options: UserTokenOptions): Promise<string> {
     const standard = options.permissions.includes('read') && options.permissions.includes('write') && options.expiresInSeconds > 0;
     if (!standard) {
-      throw new Error('this scenario needs a token the suite must mint itself (other permissions or expiry); a ready token (GOLDEN_PATH_TOKEN) cannot provide it');
+      return Promise.reject(new Error('this scenario needs a token the suite must mint itself (other permissions or expiry); a ready token (GOLDEN_PATH_TOKEN) cannot provide it'));
     }
-    return this.token;
+    return Promise.resolve(this.token);
   }
 }

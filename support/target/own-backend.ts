@@ -10,7 +10,11 @@ import { launchBackend, requireLaunchSettings } from './suite-environment';
  * data. The world stops it when the scenario ends.
  */
 export class OwnBackend {
+  /** How each earlier process of this backend ended (one per restart). */
+  readonly exits: Array<{ readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly at: number }> = [];
+
   private constructor(
+    readonly label: string,
     private current: LaunchedBackend,
     readonly postgres: FaultProxy,
     readonly redis: FaultProxy,
@@ -34,7 +38,7 @@ export class OwnBackend {
         postgres: postgres.proxiedUrl(settings.postgres.url),
         redis: redis.proxiedUrl(settings.redis.url),
       });
-      return new OwnBackend(backend, postgres, redis);
+      return new OwnBackend(label, backend, postgres, redis);
     } catch (error) {
       await Promise.all([postgres.close(), redis.close()]);
       throw error;
@@ -53,15 +57,27 @@ export class OwnBackend {
     return this.current.wsUrl;
   }
 
-  /** SIGTERM, wait for the exit, then the same command again on the same port. Returns the exit code. */
-  async restart(profile: EnvironmentProfile): Promise<number | null> {
+  /** SIGTERM, wait for the exit (SIGKILL after the grace period), then the same command again on the same port. */
+  async restart(profile: EnvironmentProfile): Promise<void> {
     const previous = this.current;
     previous.process.signal('SIGTERM');
     const timer = setTimeout(() => previous.process.signal('SIGKILL'), profile.shutdownGraceMs);
     const exit = await previous.process.exited;
     clearTimeout(timer);
+    this.exits.push({ ...exit, at: performance.now() });
     this.current = await LaunchedBackend.start(previous.launch, previous.port);
-    return exit.code;
+  }
+
+  /** SIGKILL, as a crash would: the process dies at once, its sockets without a close frame. */
+  async kill(): Promise<void> {
+    this.current.process.signal('SIGKILL');
+    const exit = await this.current.process.exited;
+    this.exits.push({ ...exit, at: performance.now() });
+  }
+
+  /** True while a dependency of this backend is cut, blackholed or slowed. */
+  get dependencyBroken(): boolean {
+    return this.postgres.currentMode.kind !== 'pass' || this.redis.currentMode.kind !== 'pass';
   }
 
   async stop(graceMs: number): Promise<void> {

@@ -22,5 +22,5 @@ export interface IdentityProvider {
   /** The minter, when the suite knows the signing secret. */
   readonly minter: TokenMinter | undefined;
   userIdFor(name: string): UserId;
-  tokenFor(userId: UserId, options: UserTokenOptions): string;
+  tokenFor(userId: UserId, options: UserTokenOptions): Promise<string>;
 }

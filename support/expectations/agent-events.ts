@@ -1,0 +1,79 @@
+import type { ChatUser } from '../actors/chat-user';
+import type { GoldenPathWorld } from '../world';
+import { askOnceMore, readConversations, watchLatest } from '../scenario/conversation';
+import { Outages } from '../scenario/outages';
+import { observeResumedRun } from '../scenario/resume';
+import { expect } from './golden-path-chai';
+import { judgePacing } from './judges/runs';
+
+/**
+ * Then: what a user saw of her runs (PROTOCOL §5, §7) — each watched to its
+ * end or the deadline, then judged by the oracle.
+ */
+export async function watchesTheRunFollowEveryRule(user: ChatUser): Promise<void> {
+  expect(await watchLatest(user)).to.followEveryEventRule();
+}
+
+export async function everyTabSeesTheWholeRun(user: ChatUser): Promise<void> {
+  expect(await user.watchOnEveryTab()).to.allFollowEveryEventRule();
+}
+
+export function receivesActionableRecommendations(user: ChatUser): void {
+  expect(user.latestRun).to.endWithAnActionableAnswer();
+}
+
+export async function findsTheConversationInHistory(user: ChatUser): Promise<void> {
+  expect(await readConversations(user)).to.holdExactlyWhatHappened(user);
+}
+
+export async function messageIsAcceptedPromptly(user: ChatUser): Promise<void> {
+  const message = user.latestMessage;
+  await user.awaitAcceptance(message);
+  expect(message).to.beAcceptedPromptly(user);
+}
+
+/** Every send of the latest client_message_id got its acknowledgement, all with the same ids. */
+export async function sameAcknowledgementEveryTime(user: ChatUser): Promise<void> {
+  const id = user.latestMessage.clientMessageId;
+  const sends = user.messages.filter((message) => message.clientMessageId === id);
+  for (const send of sends) await user.awaitAcceptance(send);
+  expect(sends).to.shareOneAcknowledgement(user);
+}
+
+export async function onlyOneRunAnswers(user: ChatUser): Promise<void> {
+  for (const tab of user.tabs.filter((candidate) => candidate.isOpen)) await user.roundTrip(tab);
+  expect(user).to.haveStartedOneRunOnly();
+}
+
+/** PROTOCOL §1: with AGENT_STEP_DELAY_MS every step of the run took at least that long. */
+export function everyStepTookThePace(world: GoldenPathWorld, user: ChatUser): void {
+  expect(judgePacing(user.latestRun, world.profile.pacedStepDelayMs)).to.holdUp();
+}
+
+/** The run ended in an explained error, within the protocol's time of the failure, and still followed every event rule. */
+export async function toldTheRunFailed(world: GoldenPathWorld, user: ChatUser): Promise<void> {
+  const failedAt = world.state(Outages).failedAt;
+  if (failedAt === undefined) throw new Error('no dependency was broken in this scenario: a step must break one first');
+  const run = await user.watchRun(user.latestMessage, user.latestMessage.tab, Math.max(1, failedAt + world.profile.failureEndsWithinMs + world.profile.replyWithinMs - performance.now()));
+  expect(run).to.followEveryEventRule();
+  expect(run).to.endInAnExplainedFailure(failedAt, world.profile.failureEndsWithinMs);
+}
+
+export async function sawEveryEventAcrossTabs(world: GoldenPathWorld, user: ChatUser): Promise<void> {
+  const resume = user.latestResume;
+  await observeResumedRun(world, resume);
+  expect(user).to.haveSeenEveryEventOf(resume.runId);
+}
+
+export async function resumedStreamContinuesInOrder(world: GoldenPathWorld, user: ChatUser): Promise<void> {
+  const resume = user.latestResume;
+  await observeResumedRun(world, resume);
+  expect(resume).to.replayTheRunInOrder(user);
+}
+
+/** The probe of "she can still get an answer": a question asked and its run judged like any other, and a successful answer. */
+export async function canStillGetAnAnswer(world: GoldenPathWorld, user: ChatUser, where: 'a new tab' | 'the same tab'): Promise<void> {
+  const run = await askOnceMore(world, user, where);
+  expect(run).to.followEveryEventRule();
+  expect(run).to.endWithAnActionableAnswer();
+}

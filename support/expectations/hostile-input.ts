@@ -1,0 +1,79 @@
+import { CloseCode, type ErrorCode } from '../../protocol/constants';
+import type { ChatUser } from '../actors/chat-user';
+import { readServiceHealth } from '../scenario/service-health';
+import { FuzzBarrage } from '../scenario/fuzz-barrage';
+import { Floods, waitsAsAsked } from '../scenario/raw-frames';
+import { parseJson, isObject } from '../domain/json';
+import type { GoldenPathWorld } from '../world';
+import { canStillGetAnAnswer } from './agent-events';
+import { expect } from './golden-path-chai';
+import { firstAnswer } from './judges/answers';
+import { judgeAllServed } from './judges/hostile';
+
+/** Then: what the chat answered to what a broken or hostile app sent (PROTOCOL §4, §8, §9). */
+export async function toldTheFrameWas(world: GoldenPathWorld, user: ChatUser, code: ErrorCode): Promise<void> {
+  const probe = user.latestProbe;
+  const started = performance.now();
+  const frame = await probe.tab.until(world.profile.replyWithinMs, (frames) => firstAnswer(frames, probe.from));
+  world.log(`${probe.what}: answered ${frame?.text.slice(0, 240) ?? 'nothing'}`);
+  const sent = parseJson(probe.text);
+  const data = isObject(sent) && isObject(sent.data) ? sent.data : {};
+  const readableId = isObject(sent) && sent.type === 'user_message' && typeof data.client_message_id === 'string' ? data.client_message_id : undefined;
+  const readableRun = isObject(sent) && sent.type === 'resume' && typeof data.run_id === 'string' ? data.run_id : undefined;
+  expect({ tab: probe.tab, frame, waitedMs: performance.now() - started }).to.beTheError({
+    what: `${user.name}'s app's ${probe.what}`,
+    code,
+    rule: code === 'UNSUPPORTED_TYPE' ? 'GP-4.12' : 'GP-4.11',
+    ...(readableId === undefined ? {} : { clientMessageId: readableId }),
+    ...(readableRun === undefined ? {} : { runId: readableRun }),
+    ifSilent: 'the app never learns its frame was rejected, so a buggy app version fails silently for every user',
+    ifOtherCode: (other) => `the app cannot tell a malformed frame from ${other === 'UNSUPPORTED_TYPE' || code === 'UNSUPPORTED_TYPE' ? 'an unsupported one' : 'another problem'}, so developers chase the wrong bug`,
+    ifServed: 'the server acts on input it should refuse, so garbage reaches the agent, the database or the bill',
+  });
+}
+
+export async function closedBecauseTooBig(world: GoldenPathWorld, user: ChatUser): Promise<void> {
+  const probe = user.latestProbe;
+  const close = await probe.tab.untilClosed(world.profile.replyWithinMs);
+  expect(probe.tab).to.closeWith(CloseCode.MessageTooBig, {
+    rule: 'GP-8.1',
+    after: probe.what,
+    close,
+    ifOpen: 'any client can make the server buffer and parse arbitrarily large messages — a memory exhaustion attack on every instance',
+  });
+}
+
+export async function closedBecauseBinary(world: GoldenPathWorld, user: ChatUser): Promise<void> {
+  const probe = user.latestProbe;
+  const close = await probe.tab.untilClosed(world.profile.replyWithinMs);
+  expect(probe.tab).to.closeWith(CloseCode.UnsupportedData, {
+    rule: 'GP-8.2',
+    after: probe.what,
+    close,
+    ifOpen: 'binary data is processed as text or silently ignored, so clients that send the wrong frame kind never learn why nothing happens',
+  });
+}
+
+export function toldToSlowDown(world: GoldenPathWorld, user: ChatUser): void {
+  expect(world.state(Floods).of(user)).to.beSlowedDown(world.profile);
+}
+
+/** PROTOCOL §8: after waiting retry_after_ms, the next frame is served — here, a whole question. */
+export async function afterThePauseGetsAnAnswer(world: GoldenPathWorld, user: ChatUser): Promise<void> {
+  await waitsAsAsked(world.state(Floods).of(user));
+  await canStillGetAnAnswer(world, user, 'the same tab');
+}
+
+export function fuzzBrokeNothing(world: GoldenPathWorld): void {
+  expect(world.state(FuzzBarrage)).to.haveBrokenNothing(world.profile);
+}
+
+export async function stillReportsItselfHealthy(world: GoldenPathWorld): Promise<void> {
+  const seed = world.state(FuzzBarrage).seed;
+  expect(await readServiceHealth(world)).to.beHealthy(`after hostile input (seed ${seed}; replay with GOLDEN_PATH_SEED=${seed})`);
+}
+
+export function everyFrameServed(world: GoldenPathWorld, user: ChatUser): void {
+  const flood = world.state(Floods).of(user);
+  expect(judgeAllServed(flood.probe, flood.count, flood.nonces)).to.holdUp();
+}

@@ -1,0 +1,63 @@
+import { CloseCode } from '../../../protocol/constants';
+import { describeClose, type ChatConnection, type CloseRecord } from '../../client/chat-connection';
+import { frameType } from '../../domain/frames';
+import { violation, type Judgement, type Violation } from '../../oracle/violation';
+import type { SuccessMetrics } from '../../report/success-metrics';
+
+/** What each close code of PROTOCOL §9 tells the client. */
+const MEANING: Record<number, string> = {
+  [CloseCode.Normal]: 'normal closure',
+  [CloseCode.GoingAway]: 'the service is going away',
+  [CloseCode.UnsupportedData]: 'binary data is not supported',
+  [CloseCode.PolicyViolation]: 'the sign-in expired',
+  [CloseCode.MessageTooBig]: 'the message was too big',
+};
+
+/** The server closed `tab` with `code` (undefined `close`: it was still open at the deadline). */
+export function judgeClosedWith(tab: ChatConnection, close: CloseRecord | undefined, code: number, rule: string, after: string, ifOpen: string): Judgement {
+  const headline = `${tab.label} was not closed with ${code} (${MEANING[code] ?? ''}) after ${after}`;
+  if (close === undefined) {
+    const answers = tab.received.slice(-5).map((frame) => frameType(frame) ?? frame.text.slice(0, 40));
+    return { headline, evaluated: [rule], violations: [violation(rule, `the server kept the connection open after ${after} (last frames: ${answers.join(', ') || 'none'}): ${ifOpen}`)] };
+  }
+  return {
+    headline,
+    evaluated: [rule],
+    violations: close.code === code ? [] : [violation(close.code === CloseCode.InternalError ? 'GP-9.1' : rule, `the server closed with ${describeClose(close)} instead of ${code} (${MEANING[code] ?? ''}): the client cannot tell its own mistake from a server failure${close.code === CloseCode.InternalError ? ', and 1011 is the very error this product exists to eliminate' : ''}, so it reconnects and does the same thing again`)],
+  };
+}
+
+/** The seed plan's first critical issue, over everything a scenario connected: no 1011, no drop without a close frame (PROTOCOL §9). */
+export function judgeNoBrokenConnections(added: SuccessMetrics): Judgement {
+  const violations: Violation[] = [];
+  if (added.closed1011 > 0) {
+    violations.push(violation('GP-9.1', `${added.closed1011} connection(s) were closed with 1011 (internal error): each of those users saw "connection failed" mid-chat — the Cloud Run failure this product was built to eliminate (target: 0%)`));
+  }
+  if (added.closedAbnormally > 0) {
+    violations.push(violation('GP-9.2', `${added.closedAbnormally} connection(s) were dropped without a close frame (1006): the client cannot tell a crash from a network blip, and the user's chat just stops`));
+  }
+  return { headline: 'connections were broken by the server', evaluated: added.connectionsEstablished > 0 ? ['GP-9.1', 'GP-9.2'] : [], violations };
+}
+
+/** Every tab of a crowd: no 1011, no drop. */
+export function judgeCrowdUnbroken(tabs: readonly ChatConnection[]): Judgement {
+  const broken = tabs.flatMap((tab) => {
+    const close = tab.closeEvent;
+    return close !== undefined && (close.code === CloseCode.InternalError || close.code === CloseCode.Abnormal) ? [{ tab, close }] : [];
+  });
+  return {
+    headline: 'connections broke under load',
+    evaluated: ['GP-9.1', 'GP-9.2'],
+    violations: broken.length === 0 ? [] : [violation(broken.some(({ close }) => close.code === CloseCode.InternalError) ? 'GP-9.1' : 'GP-9.2', `${broken.length} connection(s) were closed with 1011 or dropped (${broken.slice(0, 5).map(({ tab, close }) => `${tab.label}: ${close.code}`).join(', ')}): under load, users are thrown out mid-chat — the seed plan's target is 0%`)],
+  };
+}
+
+/** Every tab was closed with 1001 when the service went away (PROTOCOL §1). */
+export function judgeToldGoingAway(tabs: ReadonlyArray<{ tab: ChatConnection; close: CloseRecord | undefined }>): Judgement {
+  const wrong = tabs.filter(({ close }) => close?.code !== CloseCode.GoingAway);
+  return {
+    headline: 'the shutdown was not announced to connected users',
+    evaluated: ['GP-1.10'],
+    violations: wrong.slice(0, 10).map(({ tab, close }) => violation('GP-1.10', `${tab.label} ${close === undefined ? 'was not closed at all' : `was closed with ${describeClose(close)}`} instead of 1001 (going away): the client cannot tell a deploy from a failure, so it shows an error instead of quietly reconnecting`)),
+  };
+}

@@ -1,0 +1,70 @@
+import { frameData, frameType } from '../domain/frames';
+import type { ChatUser } from '../actors/chat-user';
+import { violation, type Violation } from '../oracle/violation';
+import { ConnectionBaseline, observeConnectionCount } from '../scenario/service-health';
+import type { GoldenPathWorld } from '../world';
+import { expect } from './golden-path-chai';
+
+/** Then: handshakes racing each other and the server's readiness (PROTOCOL §3, §9; the seed plan's first critical issue). */
+export function everyoneIsReady(world: GoldenPathWorld): void {
+  expect(world.crowd).to.allBeReady();
+}
+
+export function noConnectionBroken(world: GoldenPathWorld): void {
+  expect(world.crowd.flatMap((user) => user.tabs)).to.stayUnbroken();
+}
+
+export function readyWithinTheTargets(world: GoldenPathWorld): void {
+  expect(world.crowd).to.beReadyWithinTheTargets(world.profile);
+}
+
+/** The early frames' answers: connection_established first, then the answers in the order sent (PROTOCOL §3). */
+export async function readyBeforeAnythingIsAnswered(world: GoldenPathWorld, user: ChatUser, lastNonce: string): Promise<void> {
+  const tab = user.chat;
+  await tab.until(world.profile.replyWithinMs, (frames) => frames.find((frame) => frameType(frame) === 'pong' && frameData(frame).nonce === lastNonce));
+  const first = tab.received[0];
+  expect({
+    headline: `${user.name}'s chat answered before it said it was ready`,
+    evaluated: ['GP-3.18'],
+    violations: first !== undefined && frameType(first) === 'connection_established' ? [] : [violation('GP-3.18', `the first frame ${user.name} received was ${first === undefined ? 'nothing' : frameType(first) ?? first.text.slice(0, 80)}, not connection_established: a client that waits for readiness before reading (as the protocol promises it may) misses what came first`)],
+  }).to.holdUp();
+}
+
+export function answeredInTheOrderSent(user: ChatUser, nonces: readonly [string, string], clientMessageId: string): void {
+  const tab = user.chat;
+  const position = (predicate: (frame: (typeof tab.received)[number]) => boolean): number => tab.received.findIndex(predicate);
+  const firstPong = position((frame) => frameType(frame) === 'pong' && frameData(frame).nonce === nonces[0]);
+  const accepted = position((frame) => frameType(frame) === 'message_accepted' && frameData(frame).client_message_id === clientMessageId);
+  const secondPong = position((frame) => frameType(frame) === 'pong' && frameData(frame).nonce === nonces[1]);
+  const limited = tab.received.filter((frame) => frameType(frame) === 'error' && frameData(frame).code === 'RATE_LIMITED');
+  const violations: Violation[] = [];
+  if (firstPong === -1 || accepted === -1 || secondPong === -1) {
+    violations.push(violation('GP-3.19', `of the three frames ${user.name} sent before the chat was ready, ${[firstPong, accepted, secondPong].filter((index) => index === -1).length} went unanswered: frames sent in the first milliseconds are lost, so a fast client's first question silently disappears`));
+  } else if (!(firstPong < accepted && accepted < secondPong)) {
+    violations.push(violation('GP-3.19', `the frames ${user.name} sent before readiness were answered out of order (ping ${firstPong}, question ${accepted}, ping ${secondPong}): the server reordered her input, so replies no longer match what she asked`));
+  }
+  if (limited.length > 0) violations.push(violation('GP-3.20', `${limited.length} of the frames sent before connection_established were answered RATE_LIMITED: a client that sends its queue on reconnect is told to slow down for frames the server had not even read`));
+  expect({ headline: `${user.name}'s early frames were mishandled`, evaluated: ['GP-3.19', 'GP-3.20'], violations }).to.holdUp();
+}
+
+export async function backToTheConnectionsBefore(world: GoldenPathWorld, what: string): Promise<void> {
+  const before = world.state(ConnectionBaseline).noted;
+  expect(await observeConnectionCount(world, before)).to.countConnections(before, 0, what);
+}
+
+export async function countsTheTabsOpened(world: GoldenPathWorld, delta: number, what: string): Promise<void> {
+  const before = world.state(ConnectionBaseline).noted;
+  expect(await observeConnectionCount(world, before + delta)).to.countConnections(before, delta, what);
+}
+
+export function refusedAsOneTooMany(user: ChatUser): void {
+  expect(user.latestAttempt).to.beRefusedBeforeTheUpgrade(429, 'GP-3.17', 'a client cannot tell "too many tabs" from a broken chat, and one user can hog an instance');
+}
+
+/** Every crowd member's tab of before the restart was closed with 1001 (PROTOCOL §1). */
+export async function everyoneToldGoingAway(world: GoldenPathWorld): Promise<void> {
+  const tabs = world.crowd.flatMap((user) => user.tabs.slice(0, 1));
+  const closes = await Promise.all(tabs.map(async (tab) => ({ tab, close: tab.closeEvent ?? (await tab.untilClosed(world.profile.replyWithinMs)) })));
+  expect(closes).to.allBeToldGoingAway();
+  expect(world.target.ownBackend.exits.at(-1)).to.haveExitedCleanly();
+}

@@ -1,0 +1,34 @@
+import { presentToken } from '../auth/credentials';
+import type { ChatUser } from '../actors/chat-user';
+import { spendAnalysisRequest } from '../actors/requests';
+import { newClientMessageId } from '../domain/ids';
+import type { GoldenPathWorld } from '../world';
+
+/**
+ * Acting: a client racing the server's readiness (PROTOCOL §3) — frames sent
+ * the instant the socket opens, and tabs opened and closed in quick succession.
+ */
+export const EARLY_PINGS = ['before-ready-1', 'before-ready-2'] as const;
+
+/** Opens a tab and, the instant it opens, sends a ping, a question and another ping. */
+export async function sendsTheMomentItOpens(world: GoldenPathWorld, user: ChatUser): Promise<void> {
+  const request = spendAnalysisRequest(user.random);
+  const clientMessageId = newClientMessageId();
+  const attempt = await user.attemptTab({ credentials: presentToken(await user.token(), 'header') }, 'her token', {
+    sendOnOpen: [
+      { type: 'ping', data: { nonce: EARLY_PINGS[0] } },
+      { type: 'user_message', data: { content: request.content, client_message_id: clientMessageId } },
+      { type: 'ping', data: { nonce: EARLY_PINGS[1] } },
+    ],
+  });
+  if (attempt.tab === undefined) throw new Error(`${user.name} could not open the chat (GP-3.1): ${attempt.refusal?.message ?? attempt.failure ?? ''}`);
+  user.adoptSentMessage(attempt.tab, request, clientMessageId).duringFault = world.target.dependencyBroken;
+}
+
+/** Open-then-close cycles, alternating a clean close and a dropped connection (a killed tab). */
+export async function churn(world: GoldenPathWorld, user: ChatUser): Promise<void> {
+  for (let cycle = 0; cycle < world.profile.churnCycles; cycle += 1) {
+    const tab = await user.openTab();
+    await (cycle % 2 === 0 ? tab.close() : tab.drop());
+  }
+}
