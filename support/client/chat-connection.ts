@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { CloseCode } from '../../protocol/constants';
 import WebSocket from 'ws';
 import type { HandshakeCredentials } from '../auth/credentials';
 import { frameType, parseServerFrame, type ReceivedFrame, type SentFrame } from '../domain/frames';
@@ -190,7 +191,7 @@ export class ChatConnection {
   /** Closes normally and waits for the server's close frame; tears the socket down if none comes. */
   async close(timeoutMs = 2_000): Promise<CloseRecord> {
     if (this.closeRecord !== undefined) return this.closeRecord;
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.close(1000, 'scenario finished');
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.close(CloseCode.Normal, 'scenario finished');
     const timer = setTimeout(() => this.socket.terminate(), timeoutMs);
     const record = await this.closed;
     clearTimeout(timer);

@@ -1,5 +1,5 @@
 import chai from 'chai';
-import type { Dependency } from '../../protocol/constants';
+import { CloseCode, type Dependency } from '../../protocol/constants';
 import type { ChatUser, HandshakeAttempt, HistoryRead, ResumeRequest, SentMessage, WatchedRun } from '../actors/chat-user';
 import type { ChatConnection, CloseRecord } from '../client/chat-connection';
 import type { HealthReading } from '../client/health-client';
@@ -128,7 +128,7 @@ const goldenPath: Chai.ChaiPlugin = (chaiInstance, utils) => {
     const tab = utils.flag(this, 'object') as ChatConnection;
     if (utils.flag(this, 'negate') === true) {
       const closedWith = tab.closeEvent?.code === code;
-      const rule = code === 1011 ? 'GP-9.1' : 'GP-9.2';
+      const rule = code === CloseCode.InternalError ? 'GP-9.1' : 'GP-9.2';
       const judgement: Judgement = { headline: `${tab.label} was closed with ${code}`, evaluated: [rule], violations: closedWith ? [{ rule, message: `${tab.label} was closed with ${code}: the client cannot tell its own mistake from a server failure` }] : [] };
       ruleLedger.record(judgement);
       // Negated, chai passes when the expression is false: so the expression is "it was closed with code".

@@ -1,4 +1,5 @@
 import { frameData, frameType } from '../domain/frames';
+import { RefusalStatus } from '../../protocol/constants';
 import type { ChatUser } from '../actors/chat-user';
 import { violation, type Violation } from '../oracle/violation';
 import { ConnectionBaseline, observeConnectionCount } from '../scenario/service-health';
@@ -58,7 +59,7 @@ export async function countsTheTabsOpened(world: GoldenPathWorld, delta: number,
 }
 
 export function refusedAsOneTooMany(user: ChatUser): void {
-  expect(user.latestAttempt).to.beRefusedBeforeTheUpgrade(429, 'GP-3.17', 'a client cannot tell "too many tabs" from a broken chat, and one user can hog an instance');
+  expect(user.latestAttempt).to.beRefusedBeforeTheUpgrade(RefusalStatus.TooManyConnections, 'GP-3.17', 'a client cannot tell "too many tabs" from a broken chat, and one user can hog an instance');
 }
 
 /** Every crowd member's tab of before the restart was closed with 1001 (PROTOCOL §1). */

@@ -1,4 +1,5 @@
 import { connectionLedger } from '../client/connection-ledger';
+import { CloseCode } from '../../protocol/constants';
 
 /**
  * The seed plan's success metrics, counted over everything a run of the suite
@@ -55,8 +56,8 @@ export function currentMetrics(): SuccessMetrics {
     connectionsEstablished: ledger.upgraded,
     connectionsRefused: Object.fromEntries([...ledger.refused].map(([status, count]) => [String(status), count])),
     connectionsFailed: ledger.failed,
-    closed1011: ledger.closedWith(1011),
-    closedAbnormally: ledger.closedWith(1006),
+    closed1011: ledger.closedWith(CloseCode.InternalError),
+    closedAbnormally: ledger.closedWith(CloseCode.Abnormal),
     ...outcomeCounters,
   };
 }

@@ -1,4 +1,4 @@
-import { Limits, RefusalStatus, Subprotocol, Timing } from '../../../protocol/constants';
+import { CloseCode, Limits, RefusalStatus, Subprotocol, Timing } from '../../../protocol/constants';
 import { checkHttpBody } from '../../../protocol/schemas';
 import type { ChatUser, HandshakeAttempt } from '../../actors/chat-user';
 import { describeClose, type CloseRecord } from '../../client/chat-connection';
@@ -81,7 +81,7 @@ export function judgeExpiryClose(user: ChatUser, attempt: HandshakeAttempt, clos
   }
   const afterExpiryMs = performance.timeOrigin + close.at - expiresAtMs;
   const violations: Violation[] = [];
-  if (close.code !== 1008) {
+  if (close.code !== CloseCode.PolicyViolation) {
     violations.push(violation('GP-3.21', `the session ended with ${describeClose(close)} instead of 1008 (policy violation): the app cannot tell an expired sign-in from a failure, so it reconnects with the same dead token instead of refreshing it`));
   }
   if (afterExpiryMs > allowedMs) {
