@@ -16,6 +16,7 @@ const common = {
     `junit:${reports}/junit.xml`,
     `message:${reports}/messages.ndjson`,
     `./support/report/success-metrics-formatter.cjs:${reports}/success-metrics.json`,
+    `./support/report/conformance-formatter.cjs:${reports}/conformance.json`,
   ],
   formatOptions: { snippetInterface: 'async-await', junit: { suiteName: 'golden-path' } },
 };

@@ -13,8 +13,8 @@ Then('{actor} watches the agent start, think, use its tools and complete', funct
   return watchesTheRunFollowEveryRule(user);
 });
 
-Then("every tab of {actor}'s sees the whole run, each following every event rule", function (user: ChatUser) {
-  return everyTabSeesTheWholeRun(user);
+Then("every tab of {actor}'s sees the whole run, each following every event rule", function (this: GoldenPathWorld, user: ChatUser) {
+  return everyTabSeesTheWholeRun(this, user);
 });
 
 Then("every step of {actor}'s run took at least the agent's pace", function (this: GoldenPathWorld, user: ChatUser) {

@@ -1,6 +1,6 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { ChatUser } from '../support/actors/chat-user';
-import { messageIsAcceptedPromptly, onlyOneRunAnswers, sameAcknowledgementEveryTime } from '../support/expectations/agent-events';
+import { messageIsAcceptedPromptly, onlyOneRunAnswers, sameAcknowledgementEveryTime, storedOnceAcknowledged } from '../support/expectations/agent-events';
 import { ask, askFollowUp, askLongestQuestion, haveConversation, resendLatest } from '../support/scenario/conversation';
 import type { GoldenPathWorld } from '../support/world';
 
@@ -26,6 +26,10 @@ When("{actor}'s app sends the same message again", function (user: ChatUser) {
 
 Then("{actor}'s message is accepted promptly", function (user: ChatUser) {
   return messageIsAcceptedPromptly(user);
+});
+
+Then("{actor}'s question is in her/his/their history as soon as it is acknowledged", function (user: ChatUser) {
+  return storedOnceAcknowledged(user);
 });
 
 Then('{actor} gets the same acknowledgement both times', function (user: ChatUser) {

@@ -1,7 +1,8 @@
 import { Then, When } from '@cucumber/cucumber';
 import type { ChatUser } from '../support/actors/chat-user';
 import {
-  browserShowedTheWholeRun, chatClosedForExpiredSignIn, chatOpensAsPresented, conversationHoldsOnlyWhatWasThere, refusedBeforeTheUpgrade, toldSheMayNotWrite,
+  browserShowedTheWholeRun, caseTwinSeesNothing, chatClosedForExpiredSignIn, chatOpensAsPresented, conversationHoldsOnlyWhatWasThere, opensUnderExactlyHerId, refusedBeforeTheUpgrade,
+  toldSheMayNotWrite,
 } from '../support/expectations/sign-in';
 import { asksFromBrowser } from '../support/scenario/browser';
 import { observeExpiry } from '../support/scenario/sign-in';
@@ -13,6 +14,14 @@ Then('{actor} is refused as {refusal} before the chat opens, and told why', func
 
 Then("{actor}'s chat is ready, and agrees to the way her/his/their app presented the token", function (this: GoldenPathWorld, user: ChatUser) {
   chatOpensAsPresented(this, user);
+});
+
+Then("{actor}'s chat opens under exactly her/his/their user id", function (user: ChatUser) {
+  opensUnderExactlyHerId(user);
+});
+
+Then("{actor}, whose user id differs from {actor}'s only in case, receives none of her/his/their events", function (viewer: ChatUser, owner: ChatUser) {
+  return caseTwinSeesNothing(viewer, owner);
 });
 
 Then('{actor} is told she/he/they may not write', function (user: ChatUser) {

@@ -2,7 +2,7 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import type { ReadinessStatus } from '../protocol/constants';
 import type { ChatUser } from '../support/actors/chat-user';
 import { toldTheRunFailed } from '../support/expectations/agent-events';
-import { completeAnswerOrExplicitError, newChatWarnsOf, reportsItself, toldUnavailableAndCanRetry } from '../support/expectations/service-dependencies';
+import { completeAnswerOrExplicitError, newChatWarnsOf, reportsItself, retryAcceptedOnce, toldUnavailableAndCanRetry } from '../support/expectations/service-dependencies';
 import { askedWhileDatabaseDown, changeDependency, chatServiceThatCanFail, databaseFailsWhileToolRuns, type DependencyChange } from '../support/scenario/outages';
 import { untilReadiness } from '../support/scenario/service-health';
 import type { GoldenPathWorld } from '../support/world';
@@ -60,6 +60,10 @@ When('the database and the cache come back', function (this: GoldenPathWorld) {
 
 When('{actor} sends her/his/their question again', function (user: ChatUser) {
   user.resend(user.latestMessage, user.chat);
+});
+
+Then("{actor}'s retry is accepted, exactly once", function (user: ChatUser) {
+  return retryAcceptedOnce(user);
 });
 
 Then('{actor} is told the run failed, with an explanation, within seconds of the failure', function (this: GoldenPathWorld, user: ChatUser) {

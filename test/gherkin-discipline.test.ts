@@ -1,12 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { loadConfiguration, loadSupport } from '@cucumber/cucumber/api';
-import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from '@cucumber/gherkin';
-import { IdGenerator, type Pickle } from '@cucumber/messages';
-
-const FEATURES = join(__dirname, '..', 'features');
+import { allPickles } from '../support/report/feature-catalogue';
 
 interface StepDefinition {
   readonly keyword: string;
@@ -14,16 +9,6 @@ interface StepDefinition {
   readonly uri: string;
   readonly line: number;
   matchesStepName(text: string): boolean;
-}
-
-function pickles(): Pickle[] {
-  const newId = IdGenerator.uuid();
-  const files = readdirSync(FEATURES, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.feature'));
-  return files.flatMap((file) => {
-    const uri = relative(join(FEATURES, '..'), join(FEATURES, file));
-    const document = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(readFileSync(join(FEATURES, file), 'utf8'));
-    return compile({ ...document, uri }, uri, newId);
-  });
 }
 
 /**
@@ -39,7 +24,7 @@ void test('every step matches a definition of its own keyword, and every definit
   const expected = { Context: 'Given', Action: 'When', Outcome: 'Then' } as const;
   const used = new Set<unknown>();
   const problems: string[] = [];
-  for (const pickle of pickles()) {
+  for (const pickle of allPickles()) {
     for (const step of pickle.steps) {
       const matching = support.stepDefinitions.filter((definition) => definition.matchesStepName(step.text));
       for (const definition of matching) used.add(definition);

@@ -28,7 +28,7 @@ Feature: The five events — the rules every agent run follows
       | a failing tool ends the run in error   | started, thinking, tool A starts, tool A fails, failure                               |
       | frame types it does not know are ignored | started, notice, thinking, tool A starts, notice, tool A ends, answer               |
 
-  @unit @GP-4.3
+  @unit
   Scenario Outline: A broken run is caught: <case>
     Given a cost analysis run whose events arrive as "<stream>"
     Then the run breaks the rule "<rule>"

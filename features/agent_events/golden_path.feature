@@ -11,13 +11,14 @@ Feature: Golden path — a signed-in user gets live, actionable advice from the 
                     nothing actionable is abandoned, and trials do not convert
 
   @mission_critical @e2e
-  @GP-3.1 @GP-3.18 @GP-4.1 @GP-4.2 @GP-4.8 @GP-4.9 @GP-5.3 @GP-5.4 @GP-5.5 @GP-5.6 @GP-5.7 @GP-5.8 @GP-5.10 @GP-5.11
+  @GP-4.1 @GP-4.2 @GP-4.9 @GP-5.3 @GP-5.4 @GP-5.5 @GP-5.6 @GP-5.7 @GP-5.8 @GP-5.10 @GP-5.11
   @GP-5.12 @GP-5.13 @GP-5.14 @GP-5.15 @GP-5.18 @GP-7.2 @GP-7.3 @GP-2.7 @GP-2.8 @GP-9.1 @GP-9.2
   Scenario: Alice gets actionable advice on her AI spend and watches the agent work
     Given Alice is signed in
     And Alice has the chat open
     When Alice asks the agent to analyse her AI spend
     Then Alice's message is accepted promptly
+    And Alice's question is in her history as soon as it is acknowledged
     And Alice watches the agent start, think, use its tools and complete
     And Alice receives actionable recommendations
     And Alice finds the conversation in her history

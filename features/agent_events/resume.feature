@@ -20,7 +20,7 @@ Feature: Resume — a run outlives its connection, and nothing is lost
     Then together Alice's connections saw every event of the run, through to its completion
     And Alice's resumed stream continues in order, without gaps, to the run's end
 
-  @e2e @needs_control @GP-5.19 @GP-5.20 @GP-5.21 @GP-5.24
+  @e2e @needs_control @GP-5.19 @GP-5.20 @GP-5.21
   Scenario: Another of Alice's tabs replays the run from the start
     Given the agent takes its time over each step
     And Alice is signed in

@@ -44,26 +44,38 @@ Feature: Handshake refusals — nobody gets into a chat without a valid sign-in
       | a token signed with RS256 and a key of the attacker's   | not signed in |
       | a token naming RS256 but signed with the chat's secret  | not signed in |
 
-    @GP-3.7 @GP-3.8
-    Examples: Tokens out of their time
+    @GP-3.7
+    Examples: Tokens past their expiry, or without one
       | credential                                                          | refusal       |
       | a token that expired ten seconds ago, beyond any clock-skew leeway  | not signed in |
       | a token that expired an hour ago                                    | not signed in |
       | a token without an expiry                                           | not signed in |
+
+    @GP-3.8
+    Examples: Tokens not valid yet
+      | credential                                                          | refusal       |
       | a token not valid until a minute from now                           | not signed in |
 
-    @GP-3.9 @GP-3.10 @GP-3.11
-    Examples: Tokens meant for someone or something else
+    @GP-3.9
+    Examples: Tokens from someone else
       | credential                                       | refusal       |
       | a token from another issuer                      | not signed in |
       | a token without an issuer                        | not signed in |
+
+    @GP-3.10
+    Examples: Tokens meant for something else
+      | credential                                       | refusal       |
       | a token for another audience                     | not signed in |
       | a token without an audience                      | not signed in |
-      | a token naming no user                           | not signed in |
-      | a token naming a user with an empty name         | not signed in |
-      | a token naming a user with forbidden characters  | not signed in |
+
+    @GP-3.11
+    Examples: Tokens naming no proper user
+      | credential                                               | refusal       |
+      | a token naming no user                                   | not signed in |
+      | a token naming a user with an empty name                 | not signed in |
+      | a token naming a user with forbidden characters          | not signed in |
       | a token naming a user with a name one character too long | not signed in |
-      | a token whose user is a number                   | not signed in |
+      | a token whose user is a number                           | not signed in |
 
     @GP-3.13
     Examples: Tokens without the permission to read
@@ -71,8 +83,12 @@ Feature: Handshake refusals — nobody gets into a chat without a valid sign-in
       | a token with no permission to read  | not allowed to read |
       | a token without any permissions     | not allowed to read |
 
-    @GP-3.3 @GP-3.4
-    Examples: Tokens presented the wrong way
+    @GP-3.4
+    Examples: A token in the web address
       | credential                                                          | refusal       |
       | a valid token in the web address only                               | not signed in |
+
+    @GP-3.3
+    Examples: A broken header beside a valid subprotocol
+      | credential                                                          | refusal       |
       | a broken token in the header and a valid one in the subprotocols    | not signed in |

@@ -21,17 +21,29 @@ Feature: Signing in — apps and browsers open the chat with the forms the proto
     And Alice watches the agent start, think, use its tools and complete
     And Alice receives actionable recommendations
 
-    @mission_critical @GP-3.1 @GP-3.2 @GP-3.18
-    Examples: The two forms the protocol defines
+    @mission_critical @GP-3.1 @GP-3.18
+    Examples: The form apps use
       | credential                                                         |
       | her token in the authorization header                              |
+
+    @mission_critical @GP-3.2 @GP-3.18
+    Examples: The form browsers must use
+      | credential                                                         |
       | her token in the subprotocols, as a browser must send it           |
 
-    @GP-3.3 @GP-3.8 @GP-3.10
-    Examples: Tokens the server must read the right way
+    @GP-3.3
+    Examples: The header counts when both forms are present
       | credential                                                         |
       | a valid token in the header and a broken one in the subprotocols   |
+
+    @GP-3.10
+    Examples: Single sign-on tokens
+      | credential                                                         |
       | a token naming the chat among several audiences                    |
+
+    @GP-3.8
+    Examples: Tokens whose "not before" has passed
+      | credential                                                         |
       | a token that became valid a minute ago                             |
 
   @e2e @GP-3.11 @GP-3.12 @GP-5.2
@@ -41,8 +53,9 @@ Feature: Signing in — apps and browsers open the chat with the forms the proto
     And Bob has the chat open
     When Alice opens the chat with her token in the authorization header
     And Alice asks the agent to analyse her AI spend
-    Then Alice watches the agent start, think, use its tools and complete
-    And Bob receives none of Alice's events
+    Then Alice's chat opens under exactly her user id
+    And Alice watches the agent start, think, use its tools and complete
+    And Bob, whose user id differs from Alice's only in case, receives none of her events
 
     Examples:
       | id                                                                |

@@ -30,7 +30,7 @@ Feature: Several instances — a user's tabs on different instances all follow h
       | asking | other  |
       | second | first  |
 
-  @mission_critical @e2e @needs_control @GP-5.17 @GP-5.19 @GP-6.3
+  @mission_critical @e2e @needs_control @GP-5.17 @GP-5.19
   Scenario: With the cache down, the other instance's tab catches up by resuming
     Given the chat service runs as two instances sharing one database and cache
     And Alice is signed in

@@ -11,7 +11,7 @@ Feature: Malformed frames — a bad frame gets an explanation, never a broken ch
                     otherwise disconnect every user who has it installed — an
                     outage caused by the server's fragility, not by the bug
 
-  @e2e @GP-4.11 @GP-4.12 @GP-4.14 @GP-4.10
+  @e2e @GP-4.14
   Scenario Outline: Alice's app sends <frame>; it is told the message was <verdict> and the chat keeps working
     Given Alice is signed in
     And Alice has the chat open
@@ -19,7 +19,7 @@ Feature: Malformed frames — a bad frame gets an explanation, never a broken ch
     Then Alice's app is told the message was <verdict>
     And Alice can still ask the agent and get an answer on the same connection
 
-    @mission_critical
+    @mission_critical @GP-4.11
     Examples: Not a message at all
       | frame                              | verdict |
       | text that is not a message at all  | invalid |
@@ -30,14 +30,19 @@ Feature: Malformed frames — a bad frame gets an explanation, never a broken ch
       | a bare string                      | invalid |
       | nothing but null                   | invalid |
 
-    Examples: Messages of no known kind
+    @GP-4.11
+    Examples: Messages without a proper type
+      | frame                                                 | verdict |
+      | a message without a type                              | invalid |
+      | a message whose type is a number                      | invalid |
+
+    @GP-4.12
+    Examples: Messages of a type the protocol does not define
       | frame                                                 | verdict                             |
-      | a message without a type                              | invalid                             |
-      | a message whose type is a number                      | invalid                             |
       | a message of a type the chat does not know            | of a kind the chat does not support |
       | a message pretending to be an answer from the agent   | of a kind the chat does not support |
 
-    @GP-4.5
+    @GP-4.11 @GP-4.5 @GP-4.10
     Examples: Questions with missing or mistyped fields
       | frame                                             | verdict |
       | a question without data                           | invalid |
@@ -51,6 +56,7 @@ Feature: Malformed frames — a bad frame gets an explanation, never a broken ch
       | a question whose idempotency key is not a UUID    | invalid |
       | a question whose conversation id is a number      | invalid |
 
+    @GP-4.11 @GP-4.10
     Examples: Resumes and pings with missing or mistyped fields
       | frame                                          | verdict |
       | a resume without a run                         | invalid |

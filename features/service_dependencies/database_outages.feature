@@ -38,7 +38,7 @@ Feature: Database outages — users are told, the service says so, and nothing i
     When the chat database goes down
     Then a chat Alice opens now warns that the database is degraded
 
-  @mission_critical @integration @needs_control @GP-6.2 @GP-6.4 @GP-2.3 @GP-7.2
+  @mission_critical @integration @needs_control @GP-6.2 @GP-7.2 @GP-4.8
   Scenario: Once the database is back, Alice's retry is answered exactly once, without a restart
     Given a chat service whose database and cache can fail
     And Alice is signed in
@@ -46,7 +46,8 @@ Feature: Database outages — users are told, the service says so, and nothing i
     And Alice asked the agent while the chat database was down
     When the chat database is back and the service is ready again
     And Alice sends her question again
-    Then Alice watches the agent start, think, use its tools and complete
+    Then Alice's retry is accepted, exactly once
+    And Alice watches the agent start, think, use its tools and complete
     And Alice finds the conversation in her history
     And a chat Alice opens now reports nothing degraded
 

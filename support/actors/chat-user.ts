@@ -63,6 +63,8 @@ export interface HandshakeAttempt {
   /** How the token was presented: a credential's name, or the user's own token. */
   readonly presentedAs: string;
   readonly offeredProtocols: readonly string[];
+  /** An Authorization header went with the handshake. */
+  readonly sentAuthorizationHeader: boolean;
   /** `exp` of the presented token, seconds since the epoch. */
   readonly expiresAt: number | undefined;
   readonly startedAt: number;
@@ -175,7 +177,14 @@ export class ChatUser {
   async attemptTab(presentation: Presentation, presentedAs: string, options: TabOptions = {}): Promise<HandshakeAttempt> {
     this.tabCount += 1;
     const label = `${this.name}/tab-${this.tabCount}${options.instanceLabel === undefined ? '' : `@${options.instanceLabel}`}`;
-    const base = { label, presentedAs, offeredProtocols: presentation.credentials.protocols, expiresAt: presentation.expiresAt, startedAt: performance.now() };
+    const base = {
+      label,
+      presentedAs,
+      offeredProtocols: presentation.credentials.protocols,
+      sentAuthorizationHeader: presentation.credentials.headers.Authorization !== undefined,
+      expiresAt: presentation.expiresAt,
+      startedAt: performance.now(),
+    };
     let attempt: HandshakeAttempt;
     try {
       const tab = await ChatConnection.connect({
@@ -389,18 +398,21 @@ export class ChatUser {
 }
 
 /**
- * A tab that resumed a run may see an event twice (PROTOCOL §5: clients
- * deduplicate by (run_id, seq)); the first copy counts. Whether the copies
- * are the same is the resume rules' business.
+ * A tab that resumed a run may see an event twice, and live events in flight
+ * before the replay (PROTOCOL §5: clients deduplicate by (run_id, seq) and
+ * order by seq); the first copy counts. Whether the copies are the same and
+ * the replay is in order is the resume rules' business.
  */
 function onceEach(events: readonly ObservedEvent[]): ObservedEvent[] {
   const seen = new Set<string>();
-  return events.filter((event) => {
+  const once = events.filter((event) => {
     const key = `${String(event.runId)}:${JSON.stringify(event.seq)}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+  const order = (event: ObservedEvent): number => (typeof event.seq === 'number' ? event.seq : Number.POSITIVE_INFINITY);
+  return [...once].sort((a, b) => order(a) - order(b));
 }
 
 function latest<T>(items: readonly T[], none: string): T {

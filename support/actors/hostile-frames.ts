@@ -50,6 +50,17 @@ const MALFORMED_FRAMES: Record<string, () => string> = {
   'a ping whose data is a string': () => frame('ping', 'nonce'),
 };
 
+/** The rule a malformed frame checks, where it is more precise than "bad frames are INVALID_MESSAGE" (GP-4.11) or "unknown types are UNSUPPORTED_TYPE" (GP-4.12). */
+const PRECISE_RULES: Record<string, string> = {
+  'an empty question': 'GP-4.5',
+  'a question one character over the limit': 'GP-4.5',
+  'a question one emoji over the limit': 'GP-4.5',
+};
+
+export function ruleOfMalformedFrame(name: string): string | undefined {
+  return PRECISE_RULES[name];
+}
+
 export const MALFORMED_FRAME_NAMES: readonly string[] = Object.keys(MALFORMED_FRAMES).sort((a, b) => b.length - a.length);
 
 export function malformedFrame(name: string): string {

@@ -3,8 +3,8 @@ import type { GoldenPathWorld } from '../world';
 import { askOnceMore, readConversations, watchLatest } from '../scenario/conversation';
 import { Outages } from '../scenario/outages';
 import { observeResumedRun } from '../scenario/resume';
-import { expect } from './golden-path-chai';
-import { judgePacing } from './judges/runs';
+import { alsoEstablishes, expect } from './golden-path-chai';
+import { judgePacing, judgeRuns } from './judges/runs';
 
 /**
  * Then: what a user saw of her runs (PROTOCOL §5, §7) — each watched to its
@@ -14,8 +14,10 @@ export async function watchesTheRunFollowEveryRule(user: ChatUser): Promise<void
   expect(await watchLatest(user)).to.followEveryEventRule();
 }
 
-export async function everyTabSeesTheWholeRun(user: ChatUser): Promise<void> {
-  expect(await user.watchOnEveryTab()).to.allFollowEveryEventRule();
+export async function everyTabSeesTheWholeRun(world: GoldenPathWorld, user: ChatUser): Promise<void> {
+  const runs = await user.watchOnEveryTab();
+  const cacheDown = world.target.ownBackends.length > 0 && world.state(Outages).isDown('redis');
+  expect(alsoEstablishes(judgeRuns(runs), cacheDown ? ['GP-6.3'] : [], 'with the cache down, chat must still work and reach every tab on the instance')).to.holdUp();
 }
 
 export function receivesActionableRecommendations(user: ChatUser): void {
@@ -30,6 +32,13 @@ export async function messageIsAcceptedPromptly(user: ChatUser): Promise<void> {
   const message = user.latestMessage;
   await user.awaitAcceptance(message);
   expect(message).to.beAcceptedPromptly(user);
+}
+
+/** The message is in the history the moment it is acknowledged (PROTOCOL §4: accepted means committed). */
+export async function storedOnceAcknowledged(user: ChatUser): Promise<void> {
+  const message = user.latestMessage;
+  const accepted = await user.accepted(message);
+  expect(await user.readHistory(accepted.threadId)).to.holdTheMessageAsSoonAsAcknowledged(user, message);
 }
 
 /** Every send of the latest client_message_id got its acknowledgement, all with the same ids. */

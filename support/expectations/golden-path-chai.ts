@@ -1,5 +1,6 @@
 import chai from 'chai';
 import { CloseCode, type Dependency } from '../../protocol/constants';
+import { ruleById } from '../../protocol/rules';
 import type { ChatUser, HandshakeAttempt, HistoryRead, ResumeRequest, SentMessage, WatchedRun } from '../actors/chat-user';
 import type { ChatConnection, CloseRecord } from '../client/chat-connection';
 import type { HealthReading } from '../client/health-client';
@@ -10,12 +11,12 @@ import { judgeErrorAnswer, type ErrorAnswer, type ExpectedError } from './judges
 import { judgeClosedWith, judgeCrowdUnbroken, judgeNoBrokenConnections, judgeToldGoingAway } from './judges/connections';
 import { judgeFramesHonourContract } from './judges/contract';
 import { judgeCrowdReadiness, judgeCrowdReady, judgeExpiryClose, judgeOpened, judgeRefusal } from './judges/handshakes';
-import { judgeHistory, judgeHistoryRefused, judgeNotFound, judgeUnchanged, judgeUntouched } from './judges/history';
+import { judgeCommittedOnAcceptance, judgeHistory, judgeHistoryRefused, judgeNotFound, judgeUnchanged, judgeUntouched } from './judges/history';
 import { judgeFlood, judgeFuzz } from './judges/hostile';
 import { judgeNoLeaks, judgeNoneOfTheirRun } from './judges/isolation';
 import { ruleLedger } from './rule-ledger';
 import {
-  judgeAcceptance, judgeActionableAnswer, judgeCoverage, judgeExplainedFailure, judgeNothingToReplay, judgeOnlyOneRun, judgeResumedStream, judgeRun, judgeSameAcknowledgement,
+  judgeAcceptance, judgeActionableAnswer, judgeCoverage, judgeRuns, judgeExplainedFailure, judgeNothingToReplay, judgeOnlyOneRun, judgeResumedStream, judgeRun, judgeSameAcknowledgement,
 } from './judges/runs';
 import {
   judgeCleanExit, judgeConnectionCount, judgeDegradedWarning, judgeHealthy, judgeInstancesReady, judgeNamesVariable, judgeNeverServed, judgeReadiness, judgeRefusedToStart,
@@ -37,10 +38,7 @@ import type { Flood } from '../scenario/raw-frames';
  */
 const ASSERTIONS = {
   followEveryEventRule: (run: WatchedRun) => judgeRun(run),
-  allFollowEveryEventRule: (runs: readonly WatchedRun[]) => {
-    const judgements = runs.map((run) => judgeRun(run));
-    return combine(`${judgements.filter((judgement) => judgement.violations.length > 0).length} of ${runs.length} runs broke the event rules`, judgements, 5);
-  },
+  allFollowEveryEventRule: (runs: readonly WatchedRun[]) => judgeRuns(runs),
   endWithAnActionableAnswer: (run: WatchedRun) => judgeActionableAnswer(run),
   endInAnExplainedFailure: (run: WatchedRun, failedAt: number, withinMs: number) => judgeExplainedFailure(run, failedAt, withinMs),
   beAcceptedPromptly: (message: SentMessage, user: ChatUser) => judgeAcceptance(user, message),
@@ -59,6 +57,7 @@ const ASSERTIONS = {
   stayUnbroken: (tabs: readonly ChatConnection[]) => judgeCrowdUnbroken(tabs),
   allBeToldGoingAway: (closes: ReadonlyArray<{ tab: ChatConnection; close: CloseRecord | undefined }>) => judgeToldGoingAway(closes),
   holdExactlyWhatHappened: (reads: readonly HistoryRead[], user: ChatUser) => judgeHistory(user, reads),
+  holdTheMessageAsSoonAsAcknowledged: (read: HistoryRead, user: ChatUser, message: SentMessage) => judgeCommittedOnAcceptance(user, message, read),
   holdOnlyWhatWasThereBefore: (read: HistoryRead, user: ChatUser, refused: SentMessage, heldBefore: number) => judgeUnchanged(user, refused, read, heldBefore),
   holdNothingWrittenBy: (read: HistoryRead, owner: ChatUser, intruder: ChatUser) => judgeUntouched(owner, intruder, read),
   beNotFound: (read: HistoryRead, reader: ChatUser, ownerWords: readonly string[]) => judgeNotFound(reader, read, ownerWords),
@@ -69,7 +68,7 @@ const ASSERTIONS = {
   haveBrokenNothing: (barrage: FuzzBarrage, profile: EnvironmentProfile) => judgeFuzz(barrage, profile),
   sayReadiness: (observation: ReadinessObservation) => judgeReadiness(observation),
   beHealthy: (reading: HealthReading, after: string) => judgeHealthy(reading, after),
-  countConnections: (now: number | undefined, before: number, delta: number, what: string) => judgeConnectionCount(before, now, delta, what),
+  countConnections: (now: number | undefined, before: number, delta: number, what: string, how: 'exactly' | 'at most') => judgeConnectionCount(before, now, delta, what, how),
   refuseToStart: (start: MisconfiguredStart) => judgeRefusedToStart(start),
   nameTheVariable: (start: MisconfiguredStart, variable: string) => judgeNamesVariable(start, variable),
   neverServe: (start: MisconfiguredStart) => judgeNeverServed(start),
@@ -91,9 +90,25 @@ export function combine(headline: string, judgements: readonly Judgement[], limi
   };
 }
 
-/** The failure message: the headline, then one line per violation with its rule id. */
+/**
+ * A judgement that also decides `rules`: when a check holds in a situation
+ * that is itself a rule (chat works while the cache is down), that rule holds
+ * too; when it fails there, that rule is broken as well.
+ */
+export function alsoEstablishes(judgement: Judgement, rules: readonly string[], situation: string): Judgement {
+  if (rules.length === 0) return judgement;
+  const [first] = judgement.violations;
+  return {
+    headline: judgement.headline,
+    evaluated: [...judgement.evaluated, ...rules],
+    violations: first === undefined ? [] : [...judgement.violations, ...rules.map((rule) => ({ rule, message: `${situation}: ${first.message}` }))],
+  };
+}
+
+/** The failure message: the headline, then one line per violation with its rule id and whether the protocol or a target of the suite's profile was missed. */
 export function describeJudgement(judgement: Judgement): string {
-  return `${judgement.headline}\n${judgement.violations.map((found) => `  ✗ [${found.rule}] ${found.message}`).join('\n')}`;
+  const kind = (rule: string): string => (ruleById(rule).kind === 'protocol' ? 'protocol MUST' : 'profile target, not a protocol rule');
+  return `${judgement.headline}\n${judgement.violations.map((found) => `  ✗ [${found.rule}, ${kind(found.rule)}] ${found.message}`).join('\n')}`;
 }
 
 type Assertions = typeof ASSERTIONS;

@@ -1,11 +1,14 @@
 import { CloseCode, type ErrorCode } from '../../protocol/constants';
 import type { ChatUser } from '../actors/chat-user';
+import { ruleOfMalformedFrame } from '../actors/hostile-frames';
+import { frameData, frameType } from '../domain/frames';
+import { violation } from '../oracle/violation';
+import { ask } from '../scenario/conversation';
 import { readServiceHealth } from '../scenario/service-health';
 import { FuzzBarrage } from '../scenario/fuzz-barrage';
 import { Floods, waitsAsAsked } from '../scenario/raw-frames';
 import { parseJson, isObject } from '../domain/json';
 import type { GoldenPathWorld } from '../world';
-import { canStillGetAnAnswer } from './agent-events';
 import { expect } from './golden-path-chai';
 import { firstAnswer } from './judges/answers';
 import { judgeAllServed } from './judges/hostile';
@@ -23,7 +26,7 @@ export async function toldTheFrameWas(world: GoldenPathWorld, user: ChatUser, co
   expect({ tab: probe.tab, frame, waitedMs: performance.now() - started }).to.beTheError({
     what: `${user.name}'s app's ${probe.what}`,
     code,
-    rule: code === 'UNSUPPORTED_TYPE' ? 'GP-4.12' : 'GP-4.11',
+    rule: ruleOfMalformedFrame(probe.what) ?? (code === 'UNSUPPORTED_TYPE' ? 'GP-4.12' : 'GP-4.11'),
     ...(readableId === undefined ? {} : { clientMessageId: readableId }),
     ...(readableRun === undefined ? {} : { runId: readableRun }),
     ifSilent: 'the app never learns its frame was rejected, so a buggy app version fails silently for every user',
@@ -61,7 +64,17 @@ export function toldToSlowDown(world: GoldenPathWorld, user: ChatUser): void {
 /** PROTOCOL §8: after waiting retry_after_ms, the next frame is served — here, a whole question. */
 export async function afterThePauseGetsAnAnswer(world: GoldenPathWorld, user: ChatUser): Promise<void> {
   await waitsAsAsked(world.state(Floods).of(user));
-  await canStillGetAnAnswer(world, user, 'the same tab');
+  const message = ask(world, user);
+  const answer = await user.answerTo(message);
+  const limited = answer !== undefined && frameType(answer) === 'error' && frameData(answer).code === 'RATE_LIMITED';
+  expect({
+    headline: `${user.name}'s app followed the pause the chat asked for and was still refused`,
+    evaluated: ['GP-8.4'],
+    violations: limited ? [violation('GP-8.4', `after waiting the retry_after_ms the chat asked for, ${user.name}'s question was answered RATE_LIMITED again: clients that follow the protocol are still refused, and give up`)] : [],
+  }).to.holdUp();
+  const run = await user.watchRun(message);
+  expect(run).to.followEveryEventRule();
+  expect(run).to.endWithAnActionableAnswer();
 }
 
 export function fuzzBrokeNothing(world: GoldenPathWorld): void {

@@ -8,12 +8,32 @@ import { Outages } from '../scenario/outages';
 import type { GoldenPathWorld } from '../world';
 import { expect } from './golden-path-chai';
 import { judgeRun } from './judges/runs';
+import { judgeReadiness } from './judges/service';
+import { alsoEstablishes } from './golden-path-chai';
 
 /** Then: how the service copes with its dependencies and says so (PROTOCOL §2, §5, §6; the seed plan's second critical issue). */
 export async function reportsItself(world: GoldenPathWorld, status: ReadinessStatus): Promise<void> {
+  const outages = world.state(Outages);
   const observation = await observeReadiness(world, status);
   world.log(`/health/ready ${observation.matched === undefined ? `never said ${status}` : `said ${status} after ${(observation.matched.at - (observation.changedAt ?? observation.matched.at)).toFixed(0)} ms from the change`}`);
-  expect(observation).to.sayReadiness();
+  const establishes = [...(outages.startedDown ? ['GP-1.5'] : []), ...(status === 'ready' && outages.justRecovered ? ['GP-6.4'] : [])];
+  expect(alsoEstablishes(judgeReadiness(observation), establishes, 'after a dependency outage the service must report it and recover by itself, without a restart')).to.holdUp();
+}
+
+/** PROTOCOL §6: once the database is back, the same client_message_id is accepted — once. */
+export async function retryAcceptedOnce(user: ChatUser): Promise<void> {
+  const retry = user.latestMessage;
+  const acceptance = await user.awaitAcceptance(retry);
+  const acks = retry.tab.received.filter((frame) => frameType(frame) === 'message_accepted' && frameData(frame).client_message_id === retry.clientMessageId);
+  const runs = new Set(acks.map((frame) => String(frameData(frame).run_id)));
+  expect({
+    headline: `${user.name}'s retry after the outage was not accepted exactly once`,
+    evaluated: ['GP-6.2'],
+    violations: [
+      ...(acceptance === undefined ? [violation('GP-6.2', `the retry of ${user.name}'s question with the same client_message_id got no message_accepted once the database was back: her question is lost although the service recovered`)] : []),
+      ...(runs.size > 1 ? [violation('GP-6.2', `the same client_message_id was accepted into ${runs.size} runs: the retry was answered twice, and billed twice`)] : []),
+    ],
+  }).to.holdUp();
 }
 
 /** A tab opened now lists exactly the dependencies that are down in connection_established. */

@@ -1,4 +1,7 @@
 import { Permission } from '../../protocol/constants';
+import { frameData, frameType } from '../domain/frames';
+import { eventsOfRun } from '../oracle/run-events';
+import { violation } from '../oracle/violation';
 import type { ChatUser } from '../actors/chat-user';
 import { credential } from '../auth/hostile-tokens';
 import { judgeBrowserVisit } from './judges/browser';
@@ -45,6 +48,32 @@ export async function conversationHoldsOnlyWhatWasThere(user: ChatUser): Promise
   // Read with a token that may read: the refusal was about writing.
   const read = await user.readHistory(threadId, { token: await user.token({ permissions: [Permission.Read] }) });
   expect(read).to.holdOnlyWhatWasThereBefore(user, refused, before);
+}
+
+/** The chat opened, and connection_established names the user by exactly her id (PROTOCOL §3: any id of the alphabet works, case-sensitive). */
+export function opensUnderExactlyHerId(user: ChatUser): void {
+  const attempt = user.latestAttempt;
+  const established = attempt.tab?.received.find((frame) => frameType(frame) === 'connection_established');
+  const named = established === undefined ? undefined : frameData(established).user_id;
+  expect({
+    headline: `${user.name} could not open the chat as ${user.id}`,
+    evaluated: ['GP-3.11', 'GP-4.8'],
+    violations: named === user.id ? [] : [violation('GP-3.11', attempt.refusal !== undefined
+      ? `the handshake for user id ${JSON.stringify(user.id)} was refused with HTTP ${attempt.refusal.status}: a valid user id of the protocol's alphabet is turned away, so that customer cannot chat`
+      : `connection_established names the user ${JSON.stringify(named)} instead of ${JSON.stringify(user.id)}: the server rewrote the user id (case, length or characters), so she may share a history with someone else`)],
+  }).to.holdUp();
+}
+
+/** PROTOCOL §3: ids differing only in case are two users — the other one receives nothing of the run. */
+export async function caseTwinSeesNothing(viewer: ChatUser, owner: ChatUser): Promise<void> {
+  const run = await owner.watchRun(owner.latestMessage);
+  for (const tab of viewer.tabs.filter((candidate) => candidate.isOpen)) await viewer.roundTrip(tab);
+  const leaked = viewer.tabs.flatMap((tab) => eventsOfRun(tab.received, run.accepted.runId));
+  expect({
+    headline: `${viewer.name} (${viewer.id}) saw ${owner.name}'s run (${owner.id})`,
+    evaluated: ['GP-3.12', 'GP-5.2'],
+    violations: leaked.length === 0 ? [] : [violation('GP-3.12', `${viewer.name}, whose user id differs from ${owner.name}'s only in case, received ${leaked.length} event(s) of her run: the server treats user ids case-insensitively, so two customers share one conversation stream`)],
+  }).to.holdUp();
 }
 
 export async function chatClosedForExpiredSignIn(world: GoldenPathWorld, user: ChatUser): Promise<void> {

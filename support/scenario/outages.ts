@@ -17,6 +17,19 @@ export interface DependencyChange {
 /** What the scenario did to its backends' dependencies (created on first use). */
 export class Outages {
   readonly changes: DependencyChange[] = [];
+  /** The scenario's backend was started while its dependencies were down. */
+  startedDown = false;
+
+  /** The dependency is broken right now (its latest change was not a restore). */
+  isDown(dependency: Dependency): boolean {
+    const last = this.changes.filter((change) => change.dependency === dependency).at(-1);
+    return last !== undefined && last.change !== 'restored';
+  }
+
+  /** The latest change restored a dependency. */
+  get justRecovered(): boolean {
+    return this.changes.at(-1)?.change === 'restored';
+  }
 
   /** When the latest change happened: deadlines that follow a fault are counted from the fault itself. */
   get lastChangeAt(): number | undefined {
@@ -36,6 +49,7 @@ export class Outages {
 export async function chatServiceThatCanFail(world: GoldenPathWorld, options: { paced?: boolean; dependenciesDownAtStart?: boolean } = {}): Promise<OwnBackend> {
   const own = await world.target.useOwnBackend(options);
   if (options.dependenciesDownAtStart === true) {
+    world.state(Outages).startedDown = true;
     const now = performance.now();
     world.state(Outages).changes.push({ dependency: 'postgres', change: 'cut', at: now }, { dependency: 'redis', change: 'cut', at: now });
   }

@@ -51,12 +51,12 @@ export class ConnectionBaseline {
   }
 }
 
-/** Polls /health until its connection count is `expected`, or the deadline; the last count seen. */
-export async function observeConnectionCount(world: GoldenPathWorld, expected: number): Promise<number | undefined> {
+/** Polls /health until its connection count satisfies `wanted`, or the deadline; the last count seen. */
+export async function observeConnectionCount(world: GoldenPathWorld, wanted: (count: number) => boolean): Promise<number | undefined> {
   let last: number | undefined;
   await observeUntil(world.profile.replyWithinMs, async () => {
     last = await connectionCount(world);
-    return last === expected ? true : undefined;
+    return last !== undefined && wanted(last) ? true : undefined;
   });
   return last;
 }

@@ -39,7 +39,7 @@ export interface ErrorAnswer {
 
 export function judgeErrorAnswer(answer: ErrorAnswer, expected: ExpectedError): Judgement {
   const violations: Violation[] = [];
-  const evaluated = [expected.rule, 'GP-4.10', 'GP-4.14'];
+  const evaluated = [expected.rule, 'GP-4.14', ...(expected.clientMessageId !== undefined || expected.runId !== undefined ? ['GP-4.10'] : [])];
   const { frame, tab } = answer;
   const close = tab.closeEvent;
   if (frame === undefined) {

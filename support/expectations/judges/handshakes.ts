@@ -58,10 +58,11 @@ export function judgeOpened(attempt: HandshakeAttempt, rule: string, risk: strin
     violations.push(violation('TGT-connect', `the connection was upgraded but connection_established did not come within ${profile.connectTimeoutMs} ms: users stare at a spinner before they can type. ${attempt.tab.describeState()}`));
   }
   const offeredJwtAuth = attempt.offeredProtocols.includes(Subprotocol.jwtAuth);
-  if (offeredJwtAuth && attempt.tab.protocol !== Subprotocol.jwtAuth) {
+  // PROTOCOL §3: the server selects jwt-auth when the token came in the subprotocols; with a header token the choice is free.
+  if (offeredJwtAuth && !attempt.sentAuthorizationHeader && attempt.tab.protocol !== Subprotocol.jwtAuth) {
     violations.push(violation('GP-3.2', `the app offered the subprotocol ${Subprotocol.jwtAuth} and the server selected ${JSON.stringify(attempt.tab.protocol)}: browsers close a WebSocket whose server does not select one of the offered subprotocols, so no web user can chat`));
   }
-  if (!offeredJwtAuth && attempt.tab.protocol !== '') {
+  if (attempt.tab.protocol !== '' && !attempt.offeredProtocols.includes(attempt.tab.protocol)) {
     violations.push(violation('GP-3.2', `the server selected the subprotocol ${JSON.stringify(attempt.tab.protocol)} that the app never offered: standard clients abort such a handshake`));
   }
   return { headline: what, evaluated, violations };

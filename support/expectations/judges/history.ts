@@ -89,6 +89,16 @@ function uniqueRuns(runs: readonly WatchedRun[]): WatchedRun[] {
   return [...byId.values()];
 }
 
+/** PROTOCOL §4: message_accepted is sent only after the commit — the history has the message the moment its acknowledgement arrives. */
+export function judgeCommittedOnAcceptance(user: ChatUser, message: SentMessage, read: HistoryRead): Judgement {
+  const stored = (historyMessages(read.response) ?? []).some((candidate) => candidate.client_message_id === message.clientMessageId);
+  return {
+    headline: `${user.name}'s acknowledged message was not yet stored`,
+    evaluated: ['GP-4.9'],
+    violations: stored ? [] : [violation('GP-4.9', `right after message_accepted, the history of thread ${short(read.threadId)} (HTTP ${read.response.status}) does not hold ${user.name}'s message ${short(message.clientMessageId)}: the acknowledgement promised a commit that had not happened, so a crash now would lose a message the app was told is safe`)],
+  };
+}
+
 /** The refused question left no trace: the thread holds exactly what it held before (PROTOCOL §3: write is needed). */
 export function judgeUnchanged(user: ChatUser, refused: SentMessage, read: HistoryRead, heldBefore: number): Judgement {
   const messages = historyMessages(read.response);

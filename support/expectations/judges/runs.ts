@@ -1,4 +1,5 @@
 import type { ChatUser, ResumeRequest, SentMessage, WatchedRun } from '../../actors/chat-user';
+import { Limits } from '../../../protocol/constants';
 import { frameData, frameType, parseServerFrame } from '../../domain/frames';
 import { isUuid } from '../../domain/ids';
 import { EVENT_RULE_IDS, reviewRun } from '../../oracle/event-rules';
@@ -65,6 +66,17 @@ function knownRunIdsOf(run: WatchedRun): Set<string> {
   return new Set([run.accepted.runId, ...run.knownRunIds()]);
 }
 
+/** Several runs (a user's tabs, a crowd) as one judgement: every rule evaluated, the first five failing runs listed. */
+export function judgeRuns(runs: readonly WatchedRun[]): Judgement {
+  const judgements = runs.map((run) => judgeRun(run));
+  const failing = judgements.filter((judgement) => judgement.violations.length > 0);
+  return {
+    headline: `${failing.length} of ${runs.length} runs broke the event rules`,
+    evaluated: [...new Set(judgements.flatMap((judgement) => judgement.evaluated))],
+    violations: failing.slice(0, 5).flatMap((judgement) => judgement.violations.map((found) => ({ rule: found.rule, message: `${judgement.headline}: ${found.message}` }))),
+  };
+}
+
 /** The run ended with success and at least one titled recommendation (PROTOCOL §5.4). */
 export function judgeActionableAnswer(run: WatchedRun): Judgement {
   const completion = run.events.find((event) => event.type === 'agent_completed' && event.runId === run.accepted.runId);
@@ -118,7 +130,10 @@ export function judgeAcceptance(user: ChatUser, message: SentMessage): Judgement
       violations.push(violation('GP-4.6', `${user.name} asked in thread ${short(message.threadId)} and the acknowledgement names thread ${JSON.stringify(data.thread_id)}: her follow-up is filed under another conversation`));
     }
   }
-  return { headline: `${user.name}'s message was not accepted the way the protocol says`, evaluated: ['GP-5.12', 'GP-4.6'], violations };
+  // The longest question the protocol allows must be accepted at all (GP-4.4), whatever else is wrong.
+  const longest = [...message.request.content].length === Limits.maxContentCodePoints;
+  if (longest && accepted === undefined) violations.push(violation('GP-4.4', `${user.name}'s question of exactly ${Limits.maxContentCodePoints} code points (${message.request.content.length} UTF-16 units) was not accepted: users who paste a long document with emoji are refused for no reason`));
+  return { headline: `${user.name}'s message was not accepted the way the protocol says`, evaluated: ['GP-5.12', 'GP-4.6', ...(longest ? ['GP-4.4'] : [])], violations };
 }
 
 /** Every send of the same client_message_id was acknowledged with the same ids (PROTOCOL §7). */

@@ -1,0 +1,93 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Formatter, type IFormatterOptions } from '@cucumber/cucumber';
+import type { Envelope } from '@cucumber/messages';
+import { RULE_VERDICTS_MEDIA_TYPE, type RuleVerdicts } from '../expectations/rule-ledger';
+import { PROJECT_ROOT, readTargetConfig } from '../target/target-config';
+import { conformanceOf, conformanceTable, type FaultEvidence, type ScenarioRecord } from './conformance';
+import { allPickles, rulesTagged } from './feature-catalogue';
+
+/**
+ * Writes the run's conformance verdict (one entry per protocol rule) to the
+ * formatter's output file, reports/conformance.json, and prints its table.
+ * Runs in cucumber's coordinator process, so it sees every scenario of every
+ * parallel worker.
+ */
+const SEVERITY = ['UNKNOWN', 'PASSED', 'SKIPPED', 'PENDING', 'UNDEFINED', 'AMBIGUOUS', 'FAILED'];
+
+export default class ConformanceFormatter extends Formatter {
+  private readonly pickles = new Map<string, { name: string; uri: string; tagged: string[]; source: string }>();
+  private readonly testCases = new Map<string, string>();
+  private readonly started = new Map<string, { pickleId: string; status: string; verdicts: RuleVerdicts | undefined; notRunBecause?: string }>();
+  private readonly completed: ScenarioRecord[] = [];
+
+  constructor(options: IFormatterOptions) {
+    super(options);
+    options.eventBroadcaster.on('envelope', (envelope: Envelope) => this.take(envelope));
+  }
+
+  private take(envelope: Envelope): void {
+    if (envelope.pickle) {
+      const { id, name, uri, tags, astNodeIds } = envelope.pickle;
+      this.pickles.set(id, { name, uri, tagged: rulesTagged(tags), source: `${uri}#${astNodeIds[0] ?? id}` });
+    }
+    if (envelope.testCase) this.testCases.set(envelope.testCase.id, envelope.testCase.pickleId);
+    if (envelope.testCaseStarted) this.started.set(envelope.testCaseStarted.id, { pickleId: this.testCases.get(envelope.testCaseStarted.testCaseId) ?? '', status: 'PASSED', verdicts: undefined });
+    if (envelope.testStepFinished) {
+      const current = this.started.get(envelope.testStepFinished.testCaseStartedId);
+      const status = envelope.testStepFinished.testStepResult.status;
+      if (current !== undefined && SEVERITY.indexOf(status) > SEVERITY.indexOf(current.status)) current.status = status;
+    }
+    const attachment = envelope.attachment;
+    if (attachment?.mediaType === RULE_VERDICTS_MEDIA_TYPE && attachment.testCaseStartedId !== undefined) {
+      const current = this.started.get(attachment.testCaseStartedId);
+      if (current !== undefined) current.verdicts = JSON.parse(attachment.body) as RuleVerdicts;
+    }
+    if (envelope.testCaseFinished && !envelope.testCaseFinished.willBeRetried) {
+      const current = this.started.get(envelope.testCaseFinished.testCaseStartedId);
+      const pickle = this.pickles.get(current?.pickleId ?? '');
+      if (current !== undefined && pickle !== undefined) this.completed.push({ ...pickle, status: current.status as ScenarioRecord['status'], verdicts: current.verdicts });
+    }
+    if (envelope.testRunFinished !== undefined) this.finish();
+  }
+
+  private finish(): void {
+    const conformance = conformanceOf({
+      catalogue: allPickles().map((pickle) => ({ name: pickle.name, tagged: rulesTagged(pickle.tags) })),
+      ran: this.completed,
+      backend: backendUnderTest(),
+      tags: process.env.GOLDEN_PATH_SELECTION ?? null,
+      faults: latestFaultEvidence(),
+    });
+    process.stderr.write(`\n${conformanceTable(conformance, 'reports/conformance.json')}\n`);
+    this.log(`${JSON.stringify(conformance, null, 2)}\n`);
+  }
+}
+
+/** What the run was aimed at, and its version when the suite can tell (the reference backend: this repository's commit). */
+function backendUnderTest(): { description: string; version: string | null; faults: string[] } {
+  const config = readTargetConfig();
+  if (config.mode === 'remote') return { description: `the deployment at ${config.url.origin}`, version: process.env.GOLDEN_PATH_BACKEND_VERSION ?? null, faults: [] };
+  const faults = [...config.command.matchAll(/--fault=([\w,]+)/g)].flatMap((match) => (match[1] ?? '').split(','));
+  const reference = config.command.includes('reference-backend/src/main.ts');
+  return {
+    description: `${reference ? 'the reference backend' : config.commandLabel}${faults.length > 0 ? ` with the planted fault ${faults.join(', ')}` : ''}`,
+    version: process.env.GOLDEN_PATH_BACKEND_VERSION ?? (reference ? referenceVersion() : null),
+    faults,
+  };
+}
+
+function referenceVersion(): string | null {
+  const version = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? '0';
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  return `${version} (commit ${commit})`;
+}
+
+/** The planted faults that prove each rule, from the latest verify-suite (reports/verify/verify-suite.json), if it ran. */
+function latestFaultEvidence(): FaultEvidence[] {
+  const path = join(PROJECT_ROOT, 'reports', 'verify', 'verify-suite.json');
+  if (!existsSync(path)) return [];
+  const report = JSON.parse(readFileSync(path, 'utf8')) as { faults?: Array<{ name: string; rules?: string[]; caught?: boolean }> };
+  return (report.faults ?? []).map((fault) => ({ name: fault.name, rules: fault.rules ?? [], caught: fault.caught === true }));
+}
