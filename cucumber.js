@@ -29,6 +29,9 @@ const local = {
   backendStartTimeoutMs: 10000,
   connectTimeoutMs: 2000, // target: upgrade + connection_established
   replyWithinMs: 2000, // target: a pong, an error frame, an HTTP answer
+  // How long the suite waits for something the protocol says must come before it calls it missing
+  // rather than late: a slower but correct backend is told it missed a target, not that it broke a rule.
+  patienceMs: 10000,
   slowDependencyLatencyMs: 500, // each way: about 1 s per round trip
   faultOutcomeWithinMs: 12000, // target: an answer or an explicit error under a slow database
   isolationUsers: 50,
@@ -48,6 +51,7 @@ const staging = {
   environment: 'staging',
   connectTimeoutMs: 12000,
   replyWithinMs: 10000,
+  patienceMs: 30000,
   storm: { users: 50, withinMs: 1000, readyP50Ms: 6000, readyP99Ms: 12000 },
   churnCycles: 30,
   tokenExpiry: { lifetimeSeconds: 20 }, // outlives a slow handshake

@@ -1,24 +1,26 @@
 /**
- * verify-suite: proves the suite can fail. Runs it against the clean
- * reference backend and against the backend with each planted fault
- * (`--fault=NAME`), and prints which scenarios caught each fault. Exits
- * non-zero when a fault survives or the clean backend fails anything.
+ * verify-suite: proves the suite can fail, rule by rule. Runs the whole suite
+ * against the clean reference backend (it must be green), then the backend
+ * with each planted fault (`--fault=NAME`) against the scenarios tagged with
+ * the rules that fault breaks, stopping at the first catch. A fault is caught
+ * when a scenario fails with one of its rules violated (the rule id is in the
+ * failure); a rule is proven when one of its faults was caught by it.
  *
- *   npm run verify-suite                 # every fault
- *   npm run verify-suite -- seq_gap ...  # only these faults (plus the clean run)
- *   npm run verify-suite -- --everywhere # each fault against the whole suite
+ *   npm run verify-suite                  # every fault
+ *   npm run verify-suite -- seq_gap ...   # only these faults (plus the clean run)
+ *   npm run verify-suite -- --everywhere  # each fault against the whole suite, to the end
  *
- * The clean backend always runs the whole suite. A fault runs, by default,
- * against the features of the area it belongs to (AREA_SCENARIOS) and stops
- * at the first scenario that catches it: a fault caught there is caught by
- * the whole suite too, since those scenarios are part of it. `--everywhere`
- * runs every fault against the whole suite to the end, naming every scenario
- * that would catch it.
+ * Exits non-zero when the clean backend fails anything, a fault survives, a
+ * checked rule has no fault that proves it, or a fault names a rule the
+ * catalogue does not have.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { RULE_IDS, ruleById } from '../protocol/rules';
+import { RULE_VERDICTS_MEDIA_TYPE, type RuleVerdicts } from '../support/expectations/rule-ledger';
+import type { Conformance } from '../support/report/conformance';
 import { startPostgres, type PostgresService } from '../support/services/postgres-service';
 import { startRedis, type RedisService } from '../support/services/redis-service';
 import { PROJECT_ROOT, REFERENCE_BACKEND_COMMAND } from '../support/target/target-config';
@@ -28,42 +30,71 @@ interface Fault {
   readonly name: string;
   readonly area: string;
   readonly description: string;
+  readonly rules: readonly string[];
 }
 
-interface Verdict {
+interface FaultRun {
   readonly fault: Fault | undefined;
   readonly outcome: RunOutcome;
+  /** Per failing scenario: the rules its judges found broken. */
+  readonly violatedBy: ReadonlyArray<{ scenario: string; violated: readonly string[]; failure: string | undefined }>;
   readonly seconds: number;
   readonly exitCode: number | null;
 }
 
 const reportRoot = join(PROJECT_ROOT, 'reports', 'verify');
 
-/** Which features can catch a fault of each area (tag expressions over the features' area tags). */
-const AREA_SCENARIOS: Record<string, string> = {
-  agent_events: '@agent_events',
-  history: '@agent_events',
-  idempotency: '@agent_events',
-  race_conditions: '@race_conditions',
-  service_dependencies: '@service_dependencies',
-  factory_initialization: '@factory_initialization or @user_isolation or @agent_events',
-  authentication: '@authentication',
-  hostile_input: '@hostile_input',
-};
-
-function scenarioScope(fault: Fault | undefined, everywhere: boolean): string {
-  if (fault === undefined || everywhere) return 'not @unit';
-  const area = AREA_SCENARIOS[fault.area];
-  if (area === undefined) throw new Error(`fault ${fault.name} belongs to area "${fault.area}", which verify-suite does not know: add it to AREA_SCENARIOS`);
-  return `(${area}) and not @unit`;
-}
-
 function listFaults(): Fault[] {
   const output = execFileSync('/bin/sh', ['-c', `${REFERENCE_BACKEND_COMMAND} --list-faults`], { cwd: PROJECT_ROOT, encoding: 'utf8' });
-  return JSON.parse(output) as Fault[];
+  return (JSON.parse(output) as Array<Omit<Fault, 'rules'> & { rules?: string[] }>).map((fault) => ({ ...fault, rules: fault.rules ?? [] }));
 }
 
-function runSuite(fault: Fault | undefined, services: { postgres: PostgresService; redis: RedisService }, everywhere: boolean): Promise<Verdict> {
+function scope(fault: Fault | undefined, everywhere: boolean): string {
+  if (fault === undefined || everywhere) return 'not @unit';
+  return `(${fault.rules.map((rule) => `@${rule}`).join(' or ')}) and not @unit`;
+}
+
+/** What each failing scenario of a run violated, from the rule ledger's attachments in its message stream. */
+function violations(messagesPath: string): FaultRun['violatedBy'] {
+  if (!existsSync(messagesPath)) return [];
+  const pickles = new Map<string, string>();
+  const testCases = new Map<string, string>();
+  const started = new Map<string, { pickle: string; verdicts?: RuleVerdicts; failed: boolean; failure?: string }>();
+  for (const line of readFileSync(messagesPath, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const envelope = JSON.parse(line) as {
+      pickle?: { id: string; name: string };
+      testCase?: { id: string; pickleId: string };
+      testCaseStarted?: { id: string; testCaseId: string };
+      testStepFinished?: { testCaseStartedId: string; testStepResult: { status: string; message?: string } };
+      attachment?: { mediaType: string; body: string; testCaseStartedId?: string };
+    };
+    if (envelope.pickle) pickles.set(envelope.pickle.id, envelope.pickle.name);
+    if (envelope.testCase) testCases.set(envelope.testCase.id, envelope.testCase.pickleId);
+    if (envelope.testCaseStarted) started.set(envelope.testCaseStarted.id, { pickle: pickles.get(testCases.get(envelope.testCaseStarted.testCaseId) ?? '') ?? '', failed: false });
+    const step = envelope.testStepFinished;
+    if (step?.testStepResult.status === 'FAILED') {
+      const current = started.get(step.testCaseStartedId);
+      if (current !== undefined && !current.failed) {
+        current.failed = true;
+        current.failure = firstViolationLine(step.testStepResult.message);
+      }
+    }
+    const attachment = envelope.attachment;
+    if (attachment?.mediaType === RULE_VERDICTS_MEDIA_TYPE && attachment.testCaseStartedId !== undefined) {
+      const current = started.get(attachment.testCaseStartedId);
+      if (current !== undefined) current.verdicts = JSON.parse(attachment.body) as RuleVerdicts;
+    }
+  }
+  return [...started.values()].filter((run) => run.failed).map((run) => ({ scenario: run.pickle, violated: run.verdicts?.violated ?? [], failure: run.failure }));
+}
+
+function firstViolationLine(message: string | undefined): string | undefined {
+  const lines = (message ?? '').split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('at '));
+  return lines.find((line) => line.startsWith('✗')) ?? lines[0];
+}
+
+function runSuite(fault: Fault | undefined, services: { postgres: PostgresService; redis: RedisService }, everywhere: boolean): Promise<FaultRun> {
   const name = fault?.name ?? 'clean';
   const reports = join(reportRoot, name);
   rmSync(reports, { recursive: true, force: true });
@@ -79,17 +110,14 @@ function runSuite(fault: Fault | undefined, services: { postgres: PostgresServic
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const failFast = fault !== undefined && !everywhere ? ['--fail-fast'] : [];
-    const child = spawn('npx', ['cucumber-js', '--parallel', '1', ...failFast, '--tags', scenarioScope(fault, everywhere), '--format', `progress:${join(reports, 'progress.txt')}`], {
-      cwd: PROJECT_ROOT,
-      env,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn('npx', ['cucumber-js', '--parallel', '1', ...failFast, '--tags', scope(fault, everywhere), '--format', `progress:${join(reports, 'progress.txt')}`], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
     const stderr: string[] = [];
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
     child.once('error', reject);
     child.once('exit', (exitCode) => {
       writeFileSync(join(reports, 'stderr.txt'), stderr.join(''));
-      resolve({ fault, outcome: readRunOutcome(join(reports, 'messages.ndjson')), seconds: (performance.now() - started) / 1000, exitCode });
+      const messages = join(reports, 'messages.ndjson');
+      resolve({ fault, outcome: readRunOutcome(messages), violatedBy: violations(messages), seconds: (performance.now() - started) / 1000, exitCode });
     });
   });
 }
@@ -97,82 +125,109 @@ function runSuite(fault: Fault | undefined, services: { postgres: PostgresServic
 async function inPool<T, R>(items: readonly T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
-  const lanes = Array.from({ length: Math.min(width, items.length) }, async () => {
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
     while (next < items.length) {
       const index = next++;
       results[index] = await work(items[index] as T);
     }
-  });
-  await Promise.all(lanes);
+  }));
   return results;
 }
 
-function catchers(verdict: Verdict): string[] {
-  return verdict.outcome.scenarios.filter((scenario) => scenario.status === 'FAILED').map((scenario) => scenario.name);
+/** The failing scenario that proves the fault: one whose violations include a rule of the fault. */
+function catchOf(run: FaultRun): { scenario: string; rules: string[]; failure: string | undefined } | undefined {
+  const rules = run.fault?.rules ?? [];
+  const found = run.violatedBy.find((failure) => failure.violated.some((rule) => rules.includes(rule)));
+  return found === undefined ? undefined : { scenario: found.scenario, rules: found.violated.filter((rule) => rules.includes(rule)), failure: found.failure };
 }
 
-function printTable(clean: Verdict, faults: Verdict[]): void {
-  const cleanFailures = clean.outcome.scenarios.filter((scenario) => scenario.status !== 'PASSED');
-  const cleanOk = cleanFailures.length === 0 && clean.outcome.hookFailures.length === 0 && clean.outcome.scenarios.length > 0 && clean.exitCode === 0;
-  const out: string[] = ['', 'verify-suite: does the suite catch every planted fault?', ''];
-  out.push(`clean backend: ${cleanOk ? 'green' : 'NOT GREEN'} — ${clean.outcome.scenarios.length} scenarios, ${cleanFailures.length} not passing (${clean.seconds.toFixed(1)} s)`);
-  for (const failure of cleanFailures) out.push(`    ✗ ${failure.name}: ${failure.failure ?? failure.status}`);
-  for (const failure of clean.outcome.hookFailures) out.push(`    ✗ hook: ${failure}`);
-  out.push('');
-  const width = Math.max(5, ...faults.map((verdict) => verdict.fault?.name.length ?? 0));
-  out.push(`${'fault'.padEnd(width)}  ${'area'.padEnd(24)}  verdict   caught by (first catching scenario of the fault's area; every one with --everywhere)`);
-  out.push(`${'-'.repeat(width)}  ${'-'.repeat(24)}  --------  ---------`);
-  for (const verdict of faults) {
-    const caughtBy = catchers(verdict);
-    const hookOnly = caughtBy.length === 0 && verdict.outcome.hookFailures.length > 0;
-    const status = caughtBy.length > 0 ? 'caught  ' : 'SURVIVED';
-    const named = caughtBy.length > 3 ? `${caughtBy.slice(0, 3).join('; ')}; +${caughtBy.length - 3} more` : caughtBy.join('; ');
-    const by = caughtBy.length > 0 ? named : hookOnly ? `(only a hook failed: ${verdict.outcome.hookFailures[0] ?? ''})` : '-';
-    out.push(`${(verdict.fault?.name ?? '').padEnd(width)}  ${(verdict.fault?.area ?? '').padEnd(24)}  ${status}  ${by}`);
-    const first = verdict.outcome.scenarios.find((scenario) => scenario.status === 'FAILED');
-    if (first?.failure !== undefined) out.push(`${' '.repeat(width + 38)}↳ ${first.failure.slice(0, 220)}`);
-  }
-  const survived = faults.filter((verdict) => catchers(verdict).length === 0).length;
-  out.push('', `${faults.length - survived} of ${faults.length} faults caught; ${survived} survived; clean backend ${cleanOk ? 'green' : 'NOT GREEN'}.`);
-  process.stdout.write(`${out.join('\n')}\n`);
+function main(): Promise<void> {
+  return run().catch((error: unknown) => {
+    process.stderr.write(`verify-suite could not run: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.exit(2);
+  });
 }
 
-async function main(): Promise<void> {
+async function run(): Promise<void> {
   const everywhere = process.argv.includes('--everywhere');
   const only = process.argv.slice(2).filter((argument) => argument !== '--everywhere');
   const all = listFaults();
   const unknown = only.filter((name) => !all.some((fault) => fault.name === name));
   if (unknown.length > 0) throw new Error(`unknown fault(s): ${unknown.join(', ')}; the backend knows ${all.map((fault) => fault.name).join(', ')}`);
+  const badRules = all.flatMap((fault) => fault.rules.filter((rule) => !RULE_IDS.has(rule)).map((rule) => `${fault.name} → ${rule}`));
+  const ruleless = all.filter((fault) => fault.rules.length === 0).map((fault) => fault.name);
+  if (badRules.length > 0 || ruleless.length > 0) {
+    throw new Error(`every planted fault must name the rules of protocol/rules.ts it breaks: ${[...badRules.map((bad) => `unknown rule ${bad}`), ...ruleless.map((name) => `${name} names none`)].join('; ')}`);
+  }
   const faults = only.length === 0 ? all : all.filter((fault) => only.includes(fault.name));
   const started = performance.now();
   // One PostgreSQL and one Redis for every run; each run makes its own database and namespace.
   const [postgres, redis] = await Promise.all([startPostgres(process.env.DATABASE_URL), startRedis(process.env.REDIS_URL)]);
   try {
-    process.stdout.write(`verify-suite: the clean backend and ${faults.length} planted fault(s), ${Math.max(1, cpus().length)} at a time\n`);
+    const width = Math.max(1, cpus().length);
+    process.stdout.write(`verify-suite: the clean backend and ${faults.length} planted fault(s), ${width} at a time\n`);
     let finished = 0;
-    const verdicts = await inPool([undefined, ...faults], Math.max(1, cpus().length), async (fault) => {
-      const verdict = await runSuite(fault, { postgres, redis }, everywhere);
+    const runs = await inPool([undefined, ...faults], width, async (fault) => {
+      const result = await runSuite(fault, { postgres, redis }, everywhere);
       finished += 1;
-      const caught = catchers(verdict).length;
-      const what = fault === undefined ? `clean backend: ${verdict.outcome.scenarios.filter((scenario) => scenario.status !== 'PASSED').length} not passing` : `${fault.name}: ${caught > 0 ? `caught by ${caught}` : 'SURVIVED'}`;
-      process.stdout.write(`  [${finished}/${faults.length + 1}] ${what} (${verdict.seconds.toFixed(1)} s)\n`);
-      return verdict;
+      const verdict = fault === undefined ? `clean backend: ${result.outcome.scenarios.filter((scenario) => scenario.status !== 'PASSED').length} not passing` : `${fault.name}: ${catchOf(result) === undefined ? 'SURVIVED' : 'caught'}`;
+      process.stdout.write(`  [${finished}/${faults.length + 1}] ${verdict} (${result.seconds.toFixed(1)} s)\n`);
+      return result;
     });
-    const [clean, ...faulted] = verdicts as [Verdict, ...Verdict[]];
-    printTable(clean, faulted);
-    writeFileSync(
-      join(reportRoot, 'verify-suite.json'),
-      JSON.stringify({ clean: clean.outcome, faults: faulted.map((verdict) => ({ ...verdict.fault, caughtBy: catchers(verdict), seconds: verdict.seconds })) }, null, 2),
-    );
-    process.stdout.write(`(${((performance.now() - started) / 1000).toFixed(1)} s; reports in reports/verify/)\n`);
+    const [clean, ...faulted] = runs as [FaultRun, ...FaultRun[]];
     const cleanGreen = clean.exitCode === 0 && clean.outcome.scenarios.length > 0 && clean.outcome.scenarios.every((scenario) => scenario.status === 'PASSED');
-    if (!cleanGreen || faulted.some((verdict) => catchers(verdict).length === 0)) process.exitCode = 1;
+    const cleanConformance = JSON.parse(readFileSync(join(reportRoot, 'clean', 'conformance.json'), 'utf8')) as Conformance;
+    const checked = cleanConformance.rules.filter((rule) => rule.verdict !== 'unchecked').map((rule) => rule.id);
+    const proofs = checked.map((rule) => {
+      const declaring = faulted.filter((result) => result.fault?.rules.includes(rule) === true);
+      const provenBy = declaring.filter((result) => catchOf(result)?.rules.includes(rule) === true || result.violatedBy.some((failure) => failure.violated.includes(rule)));
+      return { rule, faults: declaring.map((result) => result.fault?.name ?? ''), provenBy: provenBy.map((result) => result.fault?.name ?? '') };
+    });
+    printTables(clean, cleanGreen, faulted, proofs, only.length > 0);
+    const report = {
+      clean: { green: cleanGreen, scenarios: clean.outcome.scenarios.length, failing: clean.outcome.scenarios.filter((scenario) => scenario.status !== 'PASSED') },
+      faults: faulted.map((result) => {
+        const caught = catchOf(result);
+        return { ...result.fault, caught: caught !== undefined, caughtBy: caught?.scenario ?? null, violated: caught?.rules ?? [], failure: caught?.failure ?? result.violatedBy[0]?.failure ?? null, seconds: result.seconds };
+      }),
+      rules: proofs,
+    };
+    writeFileSync(join(reportRoot, 'verify-suite.json'), `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`(${((performance.now() - started) / 1000).toFixed(1)} s; reports in reports/verify/)\n`);
+    const survivors = faulted.filter((result) => catchOf(result) === undefined);
+    const unproven = only.length === 0 ? proofs.filter((proof) => proof.provenBy.length === 0) : [];
+    if (!cleanGreen || survivors.length > 0 || unproven.length > 0) process.exitCode = 1;
   } finally {
     await Promise.all([postgres.dispose(), redis.dispose()]);
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`verify-suite could not run: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-  process.exit(2);
-});
+function printTables(clean: FaultRun, cleanGreen: boolean, faulted: readonly FaultRun[], proofs: ReadonlyArray<{ rule: string; faults: string[]; provenBy: string[] }>, partial: boolean): void {
+  const out: string[] = ['', 'verify-suite: does the suite catch every planted fault, by the rules it breaks?', ''];
+  const cleanFailures = clean.outcome.scenarios.filter((scenario) => scenario.status !== 'PASSED');
+  out.push(`clean backend: ${cleanGreen ? 'green' : 'NOT GREEN'} — ${clean.outcome.scenarios.length} scenarios, ${cleanFailures.length} not passing (${clean.seconds.toFixed(1)} s)`);
+  for (const failure of cleanFailures) out.push(`    ✗ ${failure.name}: ${failure.failure ?? failure.status}`);
+  for (const failure of clean.outcome.hookFailures) out.push(`    ✗ hook: ${failure}`);
+  out.push('');
+  const width = Math.max(5, ...faulted.map((result) => result.fault?.name.length ?? 0));
+  out.push(`${'fault'.padEnd(width)}  ${'breaks'.padEnd(22)}  verdict   caught by (the first scenario that failed with one of its rules)`);
+  out.push(`${'-'.repeat(width)}  ${'-'.repeat(22)}  --------  ---------`);
+  for (const result of faulted) {
+    const caught = catchOf(result);
+    const rules = (result.fault?.rules ?? []).join(' ');
+    out.push(`${(result.fault?.name ?? '').padEnd(width)}  ${rules.padEnd(22)}  ${caught === undefined ? 'SURVIVED' : 'caught  '}  ${caught?.scenario ?? (result.violatedBy.length > 0 ? `(failed, but not by its rules: ${result.violatedBy[0]?.violated.join(', ') || 'no rule named'})` : '-')}`);
+    const line = caught?.failure ?? result.violatedBy[0]?.failure;
+    if (line !== undefined) out.push(`${' '.repeat(width + 36)}↳ ${line.slice(0, 200)}`);
+  }
+  out.push('', 'rule → faults that break it → proven?');
+  for (const proof of proofs) {
+    const rule = ruleById(proof.rule);
+    out.push(`  ${proof.rule.padEnd(18)} ${rule.kind === 'protocol' ? '       ' : 'target '} ${proof.provenBy.length > 0 ? 'proven by' : proof.faults.length > 0 ? 'NOT PROVEN by' : partial ? 'not in this selection:' : 'NO FAULT:'} ${(proof.provenBy.length > 0 ? proof.provenBy : proof.faults).join(', ')}`);
+  }
+  const survived = faulted.filter((result) => catchOf(result) === undefined).length;
+  const unproven = proofs.filter((proof) => proof.provenBy.length === 0).length;
+  out.push('', `${faulted.length - survived} of ${faulted.length} faults caught by their rules; ${survived} survived; ${proofs.length - unproven} of ${proofs.length} checked rules proven by a fault; clean backend ${cleanGreen ? 'green' : 'NOT GREEN'}.`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+void main();

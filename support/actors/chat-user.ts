@@ -191,11 +191,12 @@ export class ChatUser {
         label,
         url: (options.endpoint ?? this.endpoint()).wsUrl,
         credentials: presentation.credentials,
-        timeoutMs: this.profile.connectTimeoutMs,
+        timeoutMs: this.profile.patienceMs,
         ...(options.sendOnOpen === undefined ? {} : { sendOnOpen: options.sendOnOpen }),
       });
       this.tabs.push(tab);
-      const remaining = this.profile.connectTimeoutMs - (performance.now() - base.startedAt);
+      // Waited on beyond the connect target, so that a slow backend is judged slow (TGT-connect), not broken.
+      const remaining = this.profile.patienceMs - (performance.now() - base.startedAt);
       const ready = await tab.untilType('connection_established', remaining);
       attempt = ready === undefined ? { ...base, tab } : { ...base, tab, readyAt: ready.receivedAt };
     } catch (error) {
@@ -257,12 +258,12 @@ export class ChatUser {
   }
 
   /** The answer to `message` on its tab: its message_accepted or an error about it, or undefined at the deadline. */
-  answerTo(message: SentMessage, timeoutMs = this.profile.replyWithinMs): Promise<ReceivedFrame | undefined> {
+  answerTo(message: SentMessage, timeoutMs = this.profile.patienceMs): Promise<ReceivedFrame | undefined> {
     return message.tab.until(timeoutMs, (frames) => frames.find((frame) => frame.receivedAt >= message.frame.sentAt && answersMessage(frame, message.clientMessageId)));
   }
 
   /** Waits for message_accepted of `message` on its tab; undefined when none came in time. */
-  async awaitAcceptance(message: SentMessage, timeoutMs = this.profile.replyWithinMs): Promise<Acceptance | undefined> {
+  async awaitAcceptance(message: SentMessage, timeoutMs = this.profile.patienceMs): Promise<Acceptance | undefined> {
     if (message.accepted !== undefined) return message.accepted;
     const frame = await message.tab.until(timeoutMs, (frames) =>
       frames.find((candidate) => frameType(candidate) === 'message_accepted' && frameData(candidate).client_message_id === message.clientMessageId && candidate.receivedAt >= message.frame.sentAt),
@@ -292,7 +293,7 @@ export class ChatUser {
    * and remembers it. The run must have been accepted (an arrangement); what
    * the run then did is for the judges.
    */
-  async watchRun(message: SentMessage, tab: ChatConnection = message.tab, deadlineMs = this.profile.runCompletesWithinMs): Promise<WatchedRun> {
+  async watchRun(message: SentMessage, tab: ChatConnection = message.tab, deadlineMs = this.profile.runCompletesWithinMs + this.profile.patienceMs): Promise<WatchedRun> {
     const accepted = await this.accepted(message);
     const started = performance.now();
     const completion = await tab.until(deadlineMs, (frames) =>
@@ -388,7 +389,7 @@ export class ChatUser {
     if (!tab.isOpen) return false;
     const nonce = `round-trip-${tab.sent.length}-${this.random.int(0, 1e9)}`;
     tab.send('ping', { nonce });
-    const pong = await tab.until(this.profile.replyWithinMs, (frames) => frames.find((frame) => frameType(frame) === 'pong' && frameData(frame).nonce === nonce));
+    const pong = await tab.until(this.profile.patienceMs, (frames) => frames.find((frame) => frameType(frame) === 'pong' && frameData(frame).nonce === nonce));
     return pong !== undefined;
   }
 

@@ -37,8 +37,10 @@ export interface EnvironmentProfile {
   readonly configErrorExitWithinMs: number;
   /** Users running agents at once in the isolation scenario. */
   readonly isolationUsers: number;
-  /** Plain request/response waits (pong, an error frame, an HTTP answer). */
+  /** Target: a plain answer (pong, an error frame, an HTTP answer) arrives within this. */
   readonly replyWithinMs: number;
+  /** How long the suite waits for what must come before calling it missing rather than late (beyond every target). */
+  readonly patienceMs: number;
   /** How long a backend gets to exit after SIGTERM before it is killed. */
   readonly shutdownGraceMs: number;
   /** AGENT_STEP_DELAY_MS of the paced backend: runs slow enough to interrupt and watch. */
@@ -73,7 +75,7 @@ export interface EnvironmentProfile {
 
 const NUMBERS = [
   'backendStartTimeoutMs', 'connectTimeoutMs', 'acceptedWithinMs', 'startedWithinMs', 'maxEventGapMs', 'runCompletesWithinMs',
-  'failureEndsWithinMs', 'unavailableWithinMs', 'readinessReflectsWithinMs', 'slowDependencyLatencyMs', 'faultOutcomeWithinMs', 'configErrorExitWithinMs', 'isolationUsers', 'replyWithinMs', 'shutdownGraceMs', 'pacedStepDelayMs', 'churnCycles',
+  'failureEndsWithinMs', 'unavailableWithinMs', 'readinessReflectsWithinMs', 'slowDependencyLatencyMs', 'faultOutcomeWithinMs', 'configErrorExitWithinMs', 'isolationUsers', 'replyWithinMs', 'patienceMs', 'shutdownGraceMs', 'pacedStepDelayMs', 'churnCycles',
   'browserLaunchTimeoutMs',
 ] as const;
 const STORM_NUMBERS = ['users', 'withinMs', 'readyP50Ms', 'readyP99Ms'] as const;

@@ -64,7 +64,7 @@ const ASSERTIONS = {
   beRefusedWith: (read: HistoryRead, reader: ChatUser, status: 401 | 403, how: string, ownerWords: readonly string[]) => judgeHistoryRefused(reader, read, status, how, ownerWords),
   keepEveryoneApart: (users: readonly ChatUser[]) => judgeNoLeaks(users),
   haveReceivedNoneOfTheRun: (viewer: ChatUser, owner: ChatUser, runId: string) => judgeNoneOfTheirRun(viewer, owner, runId),
-  beSlowedDown: (flood: Flood, profile: EnvironmentProfile) => judgeFlood(flood.probe, flood.count, flood.nonces, flood.answeredInTime, profile),
+  beSlowedDown: (flood: Flood, profile: EnvironmentProfile) => judgeFlood(flood.probe, flood.count, flood.nonces, flood.answeredInTime, flood.answeredAfterMs, profile),
   haveBrokenNothing: (barrage: FuzzBarrage, profile: EnvironmentProfile) => judgeFuzz(barrage, profile),
   sayReadiness: (observation: ReadinessObservation) => judgeReadiness(observation),
   beHealthy: (reading: HealthReading, after: string) => judgeHealthy(reading, after),
@@ -111,6 +111,15 @@ export function describeJudgement(judgement: Judgement): string {
   return `${judgement.headline}\n${judgement.violations.map((found) => `  ✗ [${found.rule}, ${kind(found.rule)}] ${found.message}`).join('\n')}`;
 }
 
+/** What a close must be: its rule, what came before, what an open connection costs, and (optionally) the target it must meet. */
+export interface CloseExpectation {
+  readonly rule: string;
+  readonly after: string;
+  readonly ifOpen: string;
+  readonly close: CloseRecord | undefined;
+  readonly timing?: { readonly since: number; readonly targetMs: number };
+}
+
 type Assertions = typeof ASSERTIONS;
 type GoldenPathArgs<K extends keyof Assertions> = Parameters<Assertions[K]> extends [unknown, ...infer Rest] ? Rest : never;
 
@@ -120,7 +129,7 @@ declare global {
     type GoldenPathAssertions = { [K in keyof Assertions]: (...args: GoldenPathArgs<K>) => Assertion };
     interface Assertion extends GoldenPathAssertions {
       /** The connection was closed by the server with `code`; negated: it was not closed with `code` (open, or another code). */
-      closeWith(code: number, how?: { rule: string; after: string; ifOpen: string; close: CloseRecord | undefined }): Assertion;
+      closeWith(code: number, how?: CloseExpectation): Assertion;
     }
   }
 }
@@ -139,7 +148,7 @@ const goldenPath: Chai.ChaiPlugin = (chaiInstance, utils) => {
       settle(this, judge(utils.flag(this, 'object'), ...args));
     });
   }
-  chaiInstance.Assertion.addMethod('closeWith', function (this: Chai.AssertionStatic, code: number, how?: { rule: string; after: string; ifOpen: string; close: CloseRecord | undefined }) {
+  chaiInstance.Assertion.addMethod('closeWith', function (this: Chai.AssertionStatic, code: number, how?: CloseExpectation) {
     const tab = utils.flag(this, 'object') as ChatConnection;
     if (utils.flag(this, 'negate') === true) {
       const closedWith = tab.closeEvent?.code === code;
@@ -152,7 +161,7 @@ const goldenPath: Chai.ChaiPlugin = (chaiInstance, utils) => {
       return;
     }
     if (how === undefined) throw new Error('expect(tab).to.closeWith(code, how) needs the rule, what came before, and what an open connection costs');
-    settle(this, judgeClosedWith(tab, how.close, code, how.rule, how.after, how.ifOpen));
+    settle(this, judgeClosedWith(tab, how.close, code, how.rule, how.after, how.ifOpen, how.timing));
   });
 };
 

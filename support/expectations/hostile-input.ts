@@ -17,13 +17,13 @@ import { judgeAllServed } from './judges/hostile';
 export async function toldTheFrameWas(world: GoldenPathWorld, user: ChatUser, code: ErrorCode): Promise<void> {
   const probe = user.latestProbe;
   const started = performance.now();
-  const frame = await probe.tab.until(world.profile.replyWithinMs, (frames) => firstAnswer(frames, probe.from));
+  const frame = await probe.tab.until(world.profile.patienceMs, (frames) => firstAnswer(frames, probe.from));
   world.log(`${probe.what}: answered ${frame?.text.slice(0, 240) ?? 'nothing'}`);
   const sent = parseJson(probe.text);
   const data = isObject(sent) && isObject(sent.data) ? sent.data : {};
   const readableId = isObject(sent) && sent.type === 'user_message' && typeof data.client_message_id === 'string' ? data.client_message_id : undefined;
   const readableRun = isObject(sent) && sent.type === 'resume' && typeof data.run_id === 'string' ? data.run_id : undefined;
-  expect({ tab: probe.tab, frame, waitedMs: performance.now() - started }).to.beTheError({
+  expect({ tab: probe.tab, frame, waitedMs: performance.now() - started, replyWithinMs: world.profile.replyWithinMs }).to.beTheError({
     what: `${user.name}'s app's ${probe.what}`,
     code,
     rule: ruleOfMalformedFrame(probe.what) ?? (code === 'UNSUPPORTED_TYPE' ? 'GP-4.12' : 'GP-4.11'),
@@ -37,22 +37,24 @@ export async function toldTheFrameWas(world: GoldenPathWorld, user: ChatUser, co
 
 export async function closedBecauseTooBig(world: GoldenPathWorld, user: ChatUser): Promise<void> {
   const probe = user.latestProbe;
-  const close = await probe.tab.untilClosed(world.profile.replyWithinMs);
+  const close = await probe.tab.untilClosed(world.profile.patienceMs);
   expect(probe.tab).to.closeWith(CloseCode.MessageTooBig, {
     rule: 'GP-8.1',
     after: probe.what,
     close,
+    timing: { since: probe.sentAt, targetMs: world.profile.replyWithinMs },
     ifOpen: 'any client can make the server buffer and parse arbitrarily large messages — a memory exhaustion attack on every instance',
   });
 }
 
 export async function closedBecauseBinary(world: GoldenPathWorld, user: ChatUser): Promise<void> {
   const probe = user.latestProbe;
-  const close = await probe.tab.untilClosed(world.profile.replyWithinMs);
+  const close = await probe.tab.untilClosed(world.profile.patienceMs);
   expect(probe.tab).to.closeWith(CloseCode.UnsupportedData, {
     rule: 'GP-8.2',
     after: probe.what,
     close,
+    timing: { since: probe.sentAt, targetMs: world.profile.replyWithinMs },
     ifOpen: 'binary data is processed as text or silently ignored, so clients that send the wrong frame kind never learn why nothing happens',
   });
 }

@@ -16,7 +16,7 @@ export async function toldTheConversationDoesNotExist(intruder: ChatUser): Promi
   const message = intruder.latestMessage;
   const started = performance.now();
   const frame = await intruder.answerTo(message);
-  expect({ tab: message.tab, frame, waitedMs: performance.now() - started }).to.beTheError({
+  expect({ tab: message.tab, frame, waitedMs: performance.now() - started, replyWithinMs: intruder.profile.replyWithinMs }).to.beTheError({
     what: `${intruder.name}'s post into a conversation that is not hers`,
     code: 'NOT_FOUND',
     rule: 'GP-4.13',
@@ -49,8 +49,8 @@ export async function receivesNoneOfTheRun(viewer: ChatUser, owner: ChatUser): P
 export async function toldTheRunWasNotFound(world: GoldenPathWorld, intruder: ChatUser): Promise<void> {
   const resume = intruder.latestResume;
   const started = performance.now();
-  const frame = await resume.tab.until(world.profile.replyWithinMs, (frames) => frames.slice(resume.from).find((candidate) => candidate.frame?.type === 'error'));
-  expect({ tab: resume.tab, frame, waitedMs: performance.now() - started }).to.beTheError({
+  const frame = await resume.tab.until(world.profile.patienceMs, (frames) => frames.slice(resume.from).find((candidate) => candidate.frame?.type === 'error'));
+  expect({ tab: resume.tab, frame, waitedMs: performance.now() - started, replyWithinMs: world.profile.replyWithinMs }).to.beTheError({
     what: `${intruder.name}'s resume of a run that is not hers`,
     code: 'NOT_FOUND',
     rule: 'GP-5.23',

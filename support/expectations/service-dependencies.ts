@@ -57,8 +57,8 @@ export async function newChatWarnsOf(world: GoldenPathWorld, user: ChatUser, dow
 export async function toldUnavailableAndCanRetry(world: GoldenPathWorld, user: ChatUser): Promise<void> {
   const message = user.latestMessage;
   const started = performance.now();
-  const frame = await user.answerTo(message, world.profile.unavailableWithinMs);
-  expect({ tab: message.tab, frame, waitedMs: performance.now() - started }).to.beTheError({
+  const frame = await user.answerTo(message, world.profile.unavailableWithinMs + world.profile.patienceMs);
+  expect({ tab: message.tab, frame, waitedMs: performance.now() - started, replyWithinMs: world.profile.unavailableWithinMs }).to.beTheError({
     what: `${user.name}'s question sent while the database is down`,
     code: 'SERVICE_UNAVAILABLE',
     rule: 'GP-6.1',
@@ -68,6 +68,12 @@ export async function toldUnavailableAndCanRetry(world: GoldenPathWorld, user: C
     ifOtherCode: () => 'the client cannot tell an outage from a mistake of its own',
     ifServed: 'message_accepted promises the message is committed, which cannot be true while the database is down — it may be lost',
   });
+  const waitedMs = frame === undefined ? Number.POSITIVE_INFINITY : frame.receivedAt - message.frame.sentAt;
+  expect({
+    headline: `${user.name} was told too late that the service is unavailable`,
+    evaluated: ['GP-6.1'],
+    violations: frame !== undefined && waitedMs > world.profile.unavailableWithinMs ? [violation('GP-6.1', `the SERVICE_UNAVAILABLE answer came ${(waitedMs / 1000).toFixed(1)} s after the question (the protocol allows ${(world.profile.unavailableWithinMs / 1000).toFixed(0)} s): for that long the chat looked broken`)] : [],
+  }).to.holdUp();
   await user.roundTrip(message.tab);
   const acceptedLater = message.tab.received.some((candidate) => frameType(candidate) === 'message_accepted' && frameData(candidate).client_message_id === message.clientMessageId);
   expect({

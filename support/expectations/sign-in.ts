@@ -28,7 +28,7 @@ export async function toldSheMayNotWrite(user: ChatUser): Promise<void> {
   const message = user.latestMessage;
   const started = performance.now();
   const frame = await user.answerTo(message);
-  expect({ tab: message.tab, frame, waitedMs: performance.now() - started }).to.beTheError({
+  expect({ tab: message.tab, frame, waitedMs: performance.now() - started, replyWithinMs: user.profile.replyWithinMs }).to.beTheError({
     what: `${user.name}'s question sent with a read-only token`,
     code: 'FORBIDDEN',
     rule: 'GP-3.14',

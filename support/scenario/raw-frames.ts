@@ -30,6 +30,7 @@ export interface Flood {
   readonly count: number;
   readonly nonces: ReadonlySet<string>;
   readonly answeredInTime: boolean;
+  readonly answeredAfterMs: number;
 }
 
 /** The floods the scenario's users sent, by probe (created on first use). */
@@ -51,11 +52,11 @@ export async function sendsBurst(user: ChatUser, count: number, floods: Floods):
   const probe: Probe = { tab, what: `${count} frames at once`, text: '', from, sentAt: performance.now() };
   user.probes.push(probe);
   for (const nonce of nonces) tab.send('ping', { nonce });
-  const answered = await tab.until(user.profile.replyWithinMs, (frames) => {
+  const answered = await tab.until(user.profile.patienceMs, (frames) => {
     const answers = floodAnswers(frames.slice(from), nonces);
     return answers.pongs + answers.limited.length >= count ? true : undefined;
   });
-  const flood: Flood = { probe, count, nonces, answeredInTime: answered === true };
+  const flood: Flood = { probe, count, nonces, answeredInTime: answered === true, answeredAfterMs: performance.now() - probe.sentAt };
   floods.floods.push(flood);
   return flood;
 }

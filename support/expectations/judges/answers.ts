@@ -35,11 +35,13 @@ export interface ErrorAnswer {
   /** The first answer: an error, a message_accepted or a pong; undefined when nothing came in time. */
   readonly frame: ReceivedFrame | undefined;
   readonly waitedMs: number;
+  /** The profile's target for a reply (a later answer misses TGT-reply, not the rule). */
+  readonly replyWithinMs: number;
 }
 
 export function judgeErrorAnswer(answer: ErrorAnswer, expected: ExpectedError): Judgement {
   const violations: Violation[] = [];
-  const evaluated = [expected.rule, 'GP-4.14', ...(expected.clientMessageId !== undefined || expected.runId !== undefined ? ['GP-4.10'] : [])];
+  const evaluated = [expected.rule, 'GP-4.14', 'TGT-reply', ...(expected.clientMessageId !== undefined || expected.runId !== undefined ? ['GP-4.10'] : [])];
   const { frame, tab } = answer;
   const close = tab.closeEvent;
   if (frame === undefined) {
@@ -62,6 +64,9 @@ export function judgeErrorAnswer(answer: ErrorAnswer, expected: ExpectedError): 
     if (expected.runId !== undefined && data.run_id !== expected.runId) {
       violations.push(violation('GP-4.10', `the error answering ${expected.what} carries run_id ${JSON.stringify(data.run_id)} instead of ${expected.runId}: the app cannot tell which run it is about`));
     }
+  }
+  if (answer.waitedMs > answer.replyWithinMs) {
+    violations.push(violation('TGT-reply', `${expected.what} was answered only after ${(answer.waitedMs / 1000).toFixed(1)} s (target ${(answer.replyWithinMs / 1000).toFixed(1)} s): the chat feels unresponsive even when it is right`));
   }
   if (close !== undefined) {
     violations.push(violation('GP-4.14', `after answering ${expected.what} the server closed the connection (${describeClose(close)}): an error frame must never close the connection, or a single bad frame ends the user's session`));

@@ -14,11 +14,15 @@ const MEANING: Record<number, string> = {
 };
 
 /** The server closed `tab` with `code` (undefined `close`: it was still open at the deadline). */
-export function judgeClosedWith(tab: ChatConnection, close: CloseRecord | undefined, code: number, rule: string, after: string, ifOpen: string): Judgement {
+export function judgeClosedWith(tab: ChatConnection, close: CloseRecord | undefined, code: number, rule: string, after: string, ifOpen: string, timing?: { since: number; targetMs: number }): Judgement {
   const headline = `${tab.label} was not closed with ${code} (${MEANING[code] ?? ''}) after ${after}`;
   if (close === undefined) {
     const answers = tab.received.slice(-5).map((frame) => frameType(frame) ?? frame.text.slice(0, 40));
     return { headline, evaluated: [rule], violations: [violation(rule, `the server kept the connection open after ${after} (last frames: ${answers.join(', ') || 'none'}): ${ifOpen}`)] };
+  }
+  const lateMs = timing === undefined ? 0 : close.at - timing.since;
+  if (close.code === code && timing !== undefined && lateMs > timing.targetMs) {
+    return { headline, evaluated: [rule, 'TGT-reply'], violations: [violation('TGT-reply', `the server closed with ${code} only ${(lateMs / 1000).toFixed(1)} s after ${after} (target ${(timing.targetMs / 1000).toFixed(1)} s): the client waits on a connection that is already lost`)] };
   }
   return {
     headline,

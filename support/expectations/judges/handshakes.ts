@@ -55,7 +55,9 @@ export function judgeOpened(attempt: HandshakeAttempt, rule: string, risk: strin
   if (attempt.tab === undefined) return { headline: what, evaluated, violations: [violation(rule, `the server did not answer the handshake (${attempt.failure ?? 'no answer'}): ${risk}`)] };
   const violations: Violation[] = [];
   if (attempt.readyAt === undefined) {
-    violations.push(violation('TGT-connect', `the connection was upgraded but connection_established did not come within ${profile.connectTimeoutMs} ms: users stare at a spinner before they can type. ${attempt.tab.describeState()}`));
+    violations.push(violation('GP-3.18', `the connection was upgraded but connection_established never came (waited ${(profile.patienceMs / 1000).toFixed(0)} s): the client cannot tell when it may send, and the user never gets a chat. ${attempt.tab.describeState()}`));
+  } else if (attempt.readyAt - attempt.startedAt > profile.connectTimeoutMs) {
+    violations.push(violation('TGT-connect', `the chat took ${((attempt.readyAt - attempt.startedAt) / 1000).toFixed(2)} s to become ready (target ${(profile.connectTimeoutMs / 1000).toFixed(1)} s): users stare at a spinner before they can type`));
   }
   const offeredJwtAuth = attempt.offeredProtocols.includes(Subprotocol.jwtAuth);
   // PROTOCOL §3: the server selects jwt-auth when the token came in the subprotocols; with a header token the choice is free.

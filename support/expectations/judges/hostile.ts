@@ -13,7 +13,7 @@ import type { FuzzBarrage } from '../../scenario/fuzz-barrage';
  * retry_after_ms (at most 1000); the first 20 are served; every frame is
  * answered one way or the other; the connection stays open.
  */
-export function judgeFlood(probe: Probe, count: number, nonces: ReadonlySet<string>, answeredInTime: boolean, profile: EnvironmentProfile): Judgement {
+export function judgeFlood(probe: Probe, count: number, nonces: ReadonlySet<string>, answeredInTime: boolean, answeredAfterMs: number, profile: EnvironmentProfile): Judgement {
   const { tab } = probe;
   const { pongs, limited, otherErrors } = floodAnswers(tab.received.slice(probe.from), nonces);
   const violations: Violation[] = [];
@@ -38,7 +38,10 @@ export function judgeFlood(probe: Probe, count: number, nonces: ReadonlySet<stri
     violations.push(violation('GP-8.3', `RATE_LIMITED asks the app to wait ${longest} ms, longer than the protocol's ${Limits.maxRetryAfterMs} ms: a burst freezes the chat for longer than it needs to`));
   }
   if (!answeredInTime && tab.closeEvent === undefined) {
-    violations.push(violation('GP-8.3', `only ${pongs + limited.length} of the ${count} frames were answered (${pongs} pongs, ${limited.length} RATE_LIMITED${otherErrors.length > 0 ? `, other errors: ${otherErrors.join(', ')}` : ''}) within ${profile.replyWithinMs} ms: frames over the limit vanish without a word, so a question sent in a busy moment is silently lost`));
+    violations.push(violation('GP-8.3', `only ${pongs + limited.length} of the ${count} frames were answered (${pongs} pongs, ${limited.length} RATE_LIMITED${otherErrors.length > 0 ? `, other errors: ${otherErrors.join(', ')}` : ''}) within ${(profile.patienceMs / 1000).toFixed(0)} s: frames over the limit vanish without a word, so a question sent in a busy moment is silently lost`));
+  }
+  if (answeredInTime && answeredAfterMs > profile.replyWithinMs) {
+    violations.push(violation('TGT-reply', `the ${count} frames were all answered only after ${(answeredAfterMs / 1000).toFixed(1)} s (target ${(profile.replyWithinMs / 1000).toFixed(1)} s): a burst makes the chat sluggish`));
   }
   return { headline: `${tab.label}'s flood was not limited the way the protocol says (${pongs} served, ${limited.length} RATE_LIMITED)`, evaluated: ['GP-8.3', 'GP-8.5'], violations };
 }
