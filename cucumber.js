@@ -37,6 +37,7 @@ const local = {
   isolationUsers: 50,
   shutdownGraceMs: 12000,
   pacedStepDelayMs: 60,
+  slowStepDelayMs: 2000, // AGENT_STEP_DELAY_MS of the very slow backend: a run outlasts the protocol's 10 s drain
   storm: { users: 200, withinMs: 1000, readyP50Ms: 100, readyP99Ms: 250 },
   churnCycles: 100,
   tokenExpiry: { lifetimeSeconds: 2 }, // a token that expires during the scenario (PROTOCOL §3)

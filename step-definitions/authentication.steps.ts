@@ -2,10 +2,11 @@ import { Then, When } from '@cucumber/cucumber';
 import type { ChatUser } from '../support/actors/chat-user';
 import {
   browserShowedTheWholeRun, caseTwinSeesNothing, chatClosedForExpiredSignIn, chatOpensAsPresented, conversationHoldsOnlyWhatWasThere, opensUnderExactlyHerId, refusedBeforeTheUpgrade,
-  toldSheMayNotWrite,
+  readingRefused, toldSheMayNotWrite,
 } from '../support/expectations/sign-in';
 import { asksFromBrowser } from '../support/scenario/browser';
-import { observeExpiry } from '../support/scenario/sign-in';
+import { observeExpiry, readsOwnConversationWith } from '../support/scenario/sign-in';
+import { UNKNOWN_IDS } from '../support/scenario/conversation';
 import type { GoldenPathWorld } from '../support/world';
 
 Then('{actor} is refused as {refusal} before the chat opens, and told why', function (user: ChatUser, status: number) {
@@ -46,4 +47,16 @@ When('{actor} asks the agent to analyse her/his/their AI spend from a web browse
 
 Then('the browser shows {actor} the agent start, think, use its tools and complete', function (this: GoldenPathWorld, user: ChatUser) {
   browserShowedTheWholeRun(this, user);
+});
+
+When('{actor} reads her/his/their conversation with {credential}', function (this: GoldenPathWorld, user: ChatUser, credential: string) {
+  return readsOwnConversationWith(this, user, credential);
+});
+
+When('{actor} reads a conversation that does not exist', async function (user: ChatUser) {
+  await user.readHistory(UNKNOWN_IDS['does not exist']());
+});
+
+Then("{actor}'s reading is refused as {refusal}, and shows nothing of her/his/their conversation", function (user: ChatUser, status: 401 | 403) {
+  readingRefused(user, status);
 });

@@ -2,8 +2,9 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import type { ChatUser } from '../support/actors/chat-user';
 import {
   answeredInTheOrderSent, backToTheConnectionsBefore, everyoneIsReady, everyoneToldGoingAway, noConnectionBroken, readyBeforeAnythingIsAnswered, readyWithinTheTargets,
-  refusedAsOneTooMany,
+  countsTheTabsOpened, onlyTheLimitGetsIn, pongWithTheSameNonce, refusedAsOneTooMany,
 } from '../support/expectations/race-conditions';
+import { closesAllTabs, opensTabsAtOnce, pingsWith } from '../support/scenario/connection-life';
 import { crowdConnects, crowdSignsIn } from '../support/scenario/crowds';
 import { churn, EARLY_PINGS, sendsTheMomentItOpens } from '../support/scenario/early-frames';
 import { restartUnderTheCrowd } from '../support/scenario/deployments';
@@ -72,4 +73,32 @@ When('the chat service restarts', function (this: GoldenPathWorld) {
 
 Then('every one of them was told the service was going away', function (this: GoldenPathWorld) {
   return everyoneToldGoingAway(this);
+});
+
+When('{actor} opens {int} tabs at the same moment', async function (user: ChatUser, count: number) {
+  await opensTabsAtOnce(user, count);
+});
+
+Then("as many of {actor}'s tabs as one user may have are ready, and the rest are refused as too many before the upgrade", function (user: ChatUser) {
+  onlyTheLimitGetsIn(user, user.attempts.length);
+});
+
+When('{actor} opens the chat in {int} tabs', async function (user: ChatUser, count: number) {
+  await user.openTabs(count);
+});
+
+Then('the chat service counts {int} connections more than before', function (this: GoldenPathWorld, count: number) {
+  return countsTheTabsOpened(this, count, `opening ${count} tabs`);
+});
+
+When('{actor} closes all her/his/their tabs', function (user: ChatUser) {
+  return closesAllTabs(user);
+});
+
+When("{actor}'s app pings the chat with {nonce}", function (user: ChatUser, kind: string) {
+  pingsWith(user, kind);
+});
+
+Then("{actor}'s app gets a pong with the same nonce", function (this: GoldenPathWorld, user: ChatUser) {
+  return pongWithTheSameNonce(this, user);
 });

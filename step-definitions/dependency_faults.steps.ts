@@ -93,3 +93,7 @@ Then('a chat {actor} opens now warns that the cache is degraded', function (this
 Then('a chat {actor} opens now reports nothing degraded', function (this: GoldenPathWorld, user: ChatUser) {
   return newChatWarnsOf(this, user, []);
 });
+
+Given('a chat service with a very slow agent, whose database and cache can fail', async function (this: GoldenPathWorld) {
+  await chatServiceThatCanFail(this, { stepDelayMs: this.profile.slowStepDelayMs });
+});

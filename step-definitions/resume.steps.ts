@@ -1,8 +1,9 @@
 import { Then, When } from '@cucumber/cucumber';
 import type { ChatUser } from '../support/actors/chat-user';
-import { resumedStreamContinuesInOrder, sawEveryEventAcrossTabs } from '../support/expectations/agent-events';
+import { newTabFollowsTheRestLive, nothingComesBackForTheResume, resumedStreamContinuesInOrder, sawEveryEventAcrossTabs } from '../support/expectations/agent-events';
 import { receivesNoneOfTheRun, toldTheRunWasNotFound } from '../support/expectations/isolation';
-import { dropMidRun, resumeInNewTab, triesToResumeSomeoneElsesRun } from '../support/scenario/resume';
+import { dropMidRun, opensTabMidRun, resumeAfterLastEvent, resumeInNewTab, resumeUnknownRun, triesToResumeSomeoneElsesRun } from '../support/scenario/resume';
+import { UNKNOWN_IDS } from '../support/scenario/conversation';
 import type { GoldenPathWorld } from '../support/world';
 
 When("{actor}'s connection drops while the agent is working", function (this: GoldenPathWorld, user: ChatUser) {
@@ -35,4 +36,24 @@ Then('{actor} is told the run was not found', function (this: GoldenPathWorld, u
 
 Then("{actor} receives none of {actor}'s events", function (viewer: ChatUser, owner: ChatUser) {
   return receivesNoneOfTheRun(viewer, owner);
+});
+
+When('{actor} resumes that run after its last event', function (user: ChatUser) {
+  resumeAfterLastEvent(user);
+});
+
+When('{actor} resumes a run that {unknownId}', function (user: ChatUser, what: keyof typeof UNKNOWN_IDS) {
+  resumeUnknownRun(user, UNKNOWN_IDS[what]());
+});
+
+Then("nothing comes back for {actor}'s resume", function (user: ChatUser) {
+  return nothingComesBackForTheResume(user);
+});
+
+When('{actor} opens another tab while the agent is working', async function (this: GoldenPathWorld, user: ChatUser) {
+  await opensTabMidRun(this, user);
+});
+
+Then("{actor}'s new tab sees the rest of the run live, without resuming", function (user: ChatUser) {
+  return newTabFollowsTheRestLive(user);
 });

@@ -1,7 +1,10 @@
 import { Then, When } from '@cucumber/cucumber';
 import type { ChatUser } from '../support/actors/chat-user';
-import { bothInstancesReady, closedAsGoingAway, exitsCleanly, exitsWithAnError, namesTheVariable, neverAnswered, runStillCompletes } from '../support/expectations/deployments';
-import { shutdownDuringRun, startMisconfigured, twoInstancesStartTogether } from '../support/scenario/deployments';
+import {
+  bothInstancesReady, closedAsGoingAway, exitsCleanly, exitsWithAnError, namesTheVariable, neverAnswered, newQuestionToldUnavailable, newTabNotLetIn, runStillCompletes,
+  toldTheRunFailedBeforeGoodbye,
+} from '../support/expectations/deployments';
+import { asksAndKnocksDuringShutdown, shutdownDuringRun, startMisconfigured, twoInstancesStartTogether } from '../support/scenario/deployments';
 import type { GoldenPathWorld } from '../support/world';
 
 When('the chat service is started with {}', async function (this: GoldenPathWorld, problem: string) {
@@ -42,4 +45,20 @@ Then("{actor}'s connection is closed as the service going away", function (this:
 
 Then('the chat service exits cleanly', function (this: GoldenPathWorld) {
   return exitsCleanly(this);
+});
+
+When('{actor} asks another question and tries to open another tab while it shuts down', function (this: GoldenPathWorld, user: ChatUser) {
+  return asksAndKnocksDuringShutdown(this, user);
+});
+
+Then("{actor}'s new question is told the service is unavailable", function (user: ChatUser) {
+  return newQuestionToldUnavailable(user);
+});
+
+Then("{actor}'s new tab is not let in", function (user: ChatUser) {
+  newTabNotLetIn(user);
+});
+
+Then('{actor} is told the run failed, with an explanation, before her/his/their connection is closed as the service going away', function (this: GoldenPathWorld, user: ChatUser) {
+  return toldTheRunFailedBeforeGoodbye(this, user);
 });

@@ -33,3 +33,7 @@ Then("{actor}'s tab on the {instance} instance catches up on the run by resuming
 Then('each instance gives the name it was started with', function (this: GoldenPathWorld) {
   return eachInstanceGivesItsName(this);
 });
+
+Given('{actor} has a tab open on the {instance} instance', async function (this: GoldenPathWorld, user: ChatUser, which: string) {
+  await user.openTab({ endpoint: this.target.instance(which), instanceLabel: which });
+});

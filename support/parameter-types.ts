@@ -3,6 +3,8 @@ import { CREDENTIAL_NAMES } from './auth/hostile-tokens';
 import { MALFORMED_FRAME_NAMES } from './actors/hostile-frames';
 import { USER_ID_SHAPE_NAMES } from './scenario/sign-in';
 import { INSTANCES } from './scenario/deployments';
+import { UNKNOWN_IDS } from './scenario/conversation';
+import { NONCES } from './scenario/connection-life';
 import type { GoldenPathWorld } from './world';
 
 /**
@@ -50,3 +52,9 @@ defineParameterType({ name: 'databaseFailure', regexp: alternatives(Object.keys(
 
 /** What a readiness answer says. */
 defineParameterType({ name: 'readiness', regexp: /ready|degraded|unavailable/ });
+
+/** An id that names nothing of the user's (support/scenario/conversation.ts). */
+defineParameterType({ name: 'unknownId', regexp: alternatives(Object.keys(UNKNOWN_IDS)) });
+
+/** What a ping carries (support/scenario/connection-life.ts). */
+defineParameterType({ name: 'nonce', regexp: alternatives(Object.keys(NONCES)) });

@@ -27,3 +27,16 @@ Feature: A conversation — several runs, several tools, and a patient agent
     Then Alice watches the agent start, think, use its tools and complete
     And every step of Alice's run took at least the agent's pace
     And Alice receives actionable recommendations
+
+  @e2e @GP-4.13 @GP-4.10
+  Scenario Outline: Alice asks in a conversation that <what>, and is told it does not exist
+    Given Alice is signed in
+    And Alice has the chat open
+    When Alice asks the agent in a conversation that <what>
+    Then Alice is told the conversation does not exist
+    And nothing was written in the conversation Alice named
+
+    Examples:
+      | what                                 |
+      | nobody ever started                  |
+      | is named by something that is no id  |

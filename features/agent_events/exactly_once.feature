@@ -19,3 +19,14 @@ Feature: Exactly once — a retried message is answered once and never lost
     And Alice watches the agent start, think, use its tools and complete
     And only one run answers Alice's message
     And Alice finds the conversation in her history
+
+  @e2e @GP-7.1 @GP-7.2
+  Scenario: A message re-sent from another tab gets the same acknowledgement and starts no second run
+    Given Alice is signed in
+    And Alice has the chat open in 2 tabs
+    When Alice asks the agent to analyse her AI spend
+    And Alice's app sends the same message again from her other tab
+    Then Alice gets the same acknowledgement both times
+    And Alice watches the agent start, think, use its tools and complete
+    And only one run answers Alice's message
+    And Alice finds the conversation in her history

@@ -40,3 +40,22 @@ Feature: Resume — a run outlives its connection, and nothing is lost
     And Bob tries to resume Alice's run
     Then Bob is told the run was not found
     And Bob receives none of Alice's events
+
+  @e2e @GP-5.22
+  Scenario: A resume after a run's last event is answered with nothing
+    Given Alice is signed in
+    And Alice has a conversation with the agent about her AI spend
+    When Alice resumes that run after its last event
+    Then nothing comes back for Alice's resume
+
+  @e2e @GP-5.23 @GP-4.10
+  Scenario Outline: A resume of a run that <what> is not found
+    Given Alice is signed in
+    And Alice has the chat open
+    When Alice resumes a run that <what>
+    Then Alice is told the run was not found
+
+    Examples:
+      | what                                 |
+      | does not exist                       |
+      | is named by something that is no id  |

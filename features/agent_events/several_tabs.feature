@@ -16,3 +16,12 @@ Feature: Several tabs — every open tab of a user follows the run
     When Alice asks the agent to analyse her AI spend
     Then every tab of Alice's sees the whole run, each following every event rule
     And Alice finds the conversation in her history
+
+  @e2e @needs_control @GP-5.24
+  Scenario: A tab Alice opens while the agent is working follows the rest of the run live
+    Given the agent takes its time over each step
+    And Alice is signed in
+    And Alice has the chat open
+    When Alice asks the agent to analyse her AI spend
+    And Alice opens another tab while the agent is working
+    Then Alice's new tab sees the rest of the run live, without resuming

@@ -39,3 +39,25 @@ Feature: Several instances — a user's tabs on different instances all follow h
     When Alice asks the agent to analyse her AI spend from her tab on the first instance
     Then Alice's tab on the first instance sees the whole run, following every event rule
     And Alice's tab on the second instance catches up on the run by resuming it
+
+  @mission_critical @e2e @needs_control @GP-5.2
+  Scenario: Bob, connected to the other instance, receives nothing of Alice's run
+    Given the chat service runs as two instances sharing one database and cache
+    And Alice is signed in
+    And Bob is signed in
+    And Alice has a tab open on the first instance
+    And Bob has a tab open on the second instance
+    When Alice asks the agent to analyse her AI spend from her tab on the first instance
+    Then Alice's tab on the first instance sees the whole run, following every event rule
+    And Bob receives none of Alice's events
+
+  @e2e @needs_control @GP-7.1
+  Scenario: A message re-sent on the other instance gets the same acknowledgement and starts no second run
+    Given the chat service runs as two instances sharing one database and cache
+    And Alice is signed in
+    And Alice has one tab open on each instance
+    When Alice asks the agent to analyse her AI spend from her tab on the first instance
+    And Alice's app sends the same message again from her tab on the second instance
+    Then Alice gets the same acknowledgement both times
+    And Alice's tab on the first instance sees the whole run, following every event rule
+    And only one run answers Alice's message

@@ -51,3 +51,23 @@ Feature: Start-up and shut-down — refuse to start broken, start together, stop
     Then Alice's run still completes
     And Alice's connection is closed as the service going away
     And the chat service exits cleanly
+
+  @e2e @needs_control @GP-1.6 @GP-1.9
+  Scenario: During a deploy a new tab is not let in, and a new question is told to retry elsewhere
+    Given a chat service with a patient agent, whose database and cache can fail
+    And Alice is signed in
+    And Alice has the chat open
+    When Alice asks the agent to analyse her AI spend
+    And the chat service is told to shut down while Alice's run is in progress
+    And Alice asks another question and tries to open another tab while it shuts down
+    Then Alice's new question is told the service is unavailable
+    And Alice's new tab is not let in
+
+  @e2e @needs_control @GP-1.8 @GP-1.10
+  Scenario: A run still going when the deploy's grace period ends is ended with an explanation before the goodbye
+    Given a chat service with a very slow agent, whose database and cache can fail
+    And Alice is signed in
+    And Alice has the chat open
+    When Alice asks the agent to analyse her AI spend
+    And the chat service is told to shut down while Alice's run is in progress
+    Then Alice is told the run failed, with an explanation, before her connection is closed as the service going away

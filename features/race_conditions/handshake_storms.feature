@@ -59,3 +59,24 @@ Feature: Handshake storms — everyone who opens the chat gets a working one
     Then every one of them was told the service was going away
     And every one of them is told the chat is ready
     And no connection is closed with an internal error or dropped
+
+  @e2e @GP-3.17 @GP-3.15
+  Scenario: Alice opens 15 tabs at the same moment and only as many as one user may have get in
+    Given Alice is signed in
+    When Alice opens 15 tabs at the same moment
+    Then as many of Alice's tabs as one user may have are ready, and the rest are refused as too many before the upgrade
+
+  @integration @GP-2.2
+  Scenario: The chat service counts every tab Alice opens
+    Given Alice is signed in
+    And the chat service reports how many connections it holds
+    When Alice opens the chat in 3 tabs
+    Then the chat service counts 3 connections more than before
+
+  @integration @GP-2.2
+  Scenario: The chat service stops counting Alice's tabs once she closes them
+    Given Alice is signed in
+    And the chat service reports how many connections it holds
+    And Alice has the chat open in 3 tabs
+    When Alice closes all her tabs
+    Then the chat service is back to the number of connections it held before

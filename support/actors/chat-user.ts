@@ -107,7 +107,7 @@ export interface HistoryRead {
   readonly readAt: number;
 }
 
-export interface TabOptions extends Pick<ConnectOptions, 'sendOnOpen'> {
+export interface TabOptions extends Pick<ConnectOptions, 'sendOnOpen' | 'refusalExpected'> {
   readonly form?: TokenForm;
   /** Another backend instance than the scenario's current one. */
   readonly endpoint?: Endpoint;
@@ -193,6 +193,7 @@ export class ChatUser {
         credentials: presentation.credentials,
         timeoutMs: this.profile.patienceMs,
         ...(options.sendOnOpen === undefined ? {} : { sendOnOpen: options.sendOnOpen }),
+        ...(options.refusalExpected === undefined ? {} : { refusalExpected: options.refusalExpected }),
       });
       this.tabs.push(tab);
       // Waited on beyond the connect target, so that a slow backend is judged slow (TGT-connect), not broken.
@@ -285,7 +286,10 @@ export class ChatUser {
     const acceptance = await this.awaitAcceptance(message);
     if (acceptance !== undefined) return acceptance;
     const answer = message.tab.received.filter((frame) => answersMessage(frame, message.clientMessageId)).map((frame) => frame.text.slice(0, 200));
-    throw new Error(`${this.name}'s message ${message.clientMessageId.slice(0, 8)} was never accepted (GP-4.9, GP-5.12)${answer.length > 0 ? `; she was told ${answer.join(' | ')}` : ''}. ${message.tab.describeState()}`);
+    // Told why (an error): no rule is broken by saying no. Told nothing: the message was never acknowledged (GP-5.12).
+    throw new Error(answer.length > 0
+      ? `${this.name}'s message ${message.clientMessageId.slice(0, 8)} was refused, so the scenario cannot go on: she was told ${answer.join(' | ')}`
+      : `${this.name}'s message ${message.clientMessageId.slice(0, 8)} was never acknowledged (GP-5.12). ${message.tab.describeState()}`);
   }
 
   /**

@@ -29,6 +29,8 @@ export interface ConnectOptions {
   readonly url: string;
   readonly credentials: HandshakeCredentials;
   readonly timeoutMs: number;
+  /** The scenario expects the service to turn this handshake away (it is not a session meant to be established). */
+  readonly refusalExpected?: boolean;
   /** Frames sent the instant the socket opens, before the server can have said it is ready. */
   readonly sendOnOpen?: ReadonlyArray<{ readonly type: string; readonly data: Record<string, unknown> }>;
 }
@@ -81,6 +83,7 @@ export class ChatConnection {
       const keepEarly = (data: WebSocket.RawData, isBinary: boolean): void => void early.push([data, isBinary]);
       socket.on('message', keepEarly);
       socket.once('unexpected-response', (request, response) => {
+        refused = true;
         readBody(response).then(
           (body) => {
             connectionLedger.recordRefusal(response.statusCode ?? 0);
@@ -90,13 +93,16 @@ export class ChatConnection {
           (error: unknown) => reject(error instanceof Error ? error : new Error(String(error))),
         );
       });
+      // An error before 'open' (refused, reset, timed out) ends the attempt; ws is already CLOSING when it reports one.
+      let opened = false;
+      let refused = false;
       socket.once('error', (error) => {
-        if (socket.readyState === WebSocket.CONNECTING || socket.readyState === WebSocket.CLOSED) {
-          connectionLedger.recordFailure();
-          reject(new Error(`${options.label} could not open a WebSocket to ${options.url}: ${error.message}`));
-        }
+        if (opened || refused) return;
+        connectionLedger.recordFailure(options.refusalExpected === true);
+        reject(new Error(`${options.label} could not open a WebSocket to ${options.url}: ${error.message}`));
       });
       socket.once('open', () => {
+        opened = true;
         socket.off('message', keepEarly);
         connectionLedger.recordUpgrade();
         const connection = new ChatConnection(options.label, socket, startedAt, performance.now());

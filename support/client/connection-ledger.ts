@@ -7,6 +7,7 @@ export class ConnectionLedger {
   upgraded = 0;
   refused = new Map<number, number>();
   failed = 0;
+  failedAsExpected = 0;
   closes = new Map<number, number>();
   /** Connections the suite itself cut (a simulated network loss): not the backend's doing. */
   droppedBySuite = 0;
@@ -23,8 +24,10 @@ export class ConnectionLedger {
     this.refused.set(status, (this.refused.get(status) ?? 0) + 1);
   }
 
-  recordFailure(): void {
-    this.failed += 1;
+  /** Could not connect at all; `expected` when the scenario meant the service to turn it away (a drain). */
+  recordFailure(expected = false): void {
+    if (expected) this.failedAsExpected += 1;
+    else this.failed += 1;
   }
 
   recordClose(code: number, droppedBySuite: boolean): void {

@@ -45,6 +45,8 @@ export interface EnvironmentProfile {
   readonly shutdownGraceMs: number;
   /** AGENT_STEP_DELAY_MS of the paced backend: runs slow enough to interrupt and watch. */
   readonly pacedStepDelayMs: number;
+  /** AGENT_STEP_DELAY_MS of the very slow backend: a run that outlasts a shutdown's 10 s drain. */
+  readonly slowStepDelayMs: number;
   /** Handshake storm: how many users connect, within how long, and the readiness limits. */
   readonly storm: {
     readonly users: number;
@@ -75,7 +77,7 @@ export interface EnvironmentProfile {
 
 const NUMBERS = [
   'backendStartTimeoutMs', 'connectTimeoutMs', 'acceptedWithinMs', 'startedWithinMs', 'maxEventGapMs', 'runCompletesWithinMs',
-  'failureEndsWithinMs', 'unavailableWithinMs', 'readinessReflectsWithinMs', 'slowDependencyLatencyMs', 'faultOutcomeWithinMs', 'configErrorExitWithinMs', 'isolationUsers', 'replyWithinMs', 'patienceMs', 'shutdownGraceMs', 'pacedStepDelayMs', 'churnCycles',
+  'failureEndsWithinMs', 'unavailableWithinMs', 'readinessReflectsWithinMs', 'slowDependencyLatencyMs', 'faultOutcomeWithinMs', 'configErrorExitWithinMs', 'isolationUsers', 'replyWithinMs', 'patienceMs', 'shutdownGraceMs', 'pacedStepDelayMs', 'slowStepDelayMs', 'churnCycles',
   'browserLaunchTimeoutMs',
 ] as const;
 const STORM_NUMBERS = ['users', 'withinMs', 'readyP50Ms', 'readyP99Ms'] as const;

@@ -4,7 +4,7 @@ import { askOnceMore, readConversations, watchLatest } from '../scenario/convers
 import { Outages } from '../scenario/outages';
 import { observeResumedRun } from '../scenario/resume';
 import { alsoEstablishes, expect } from './golden-path-chai';
-import { judgePacing, judgeRuns } from './judges/runs';
+import { judgeJoinedLive, judgePacing, judgeRuns } from './judges/runs';
 
 /**
  * Then: what a user saw of her runs (PROTOCOL §5, §7) — each watched to its
@@ -85,4 +85,16 @@ export async function canStillGetAnAnswer(world: GoldenPathWorld, user: ChatUser
   const run = await askOnceMore(world, user, where);
   expect(run).to.followEveryEventRule();
   expect(run).to.endWithAnActionableAnswer();
+}
+
+/** A resume with nothing to replay got nothing back (a round trip shows everything the server sent has arrived). */
+export async function nothingComesBackForTheResume(user: ChatUser): Promise<void> {
+  const resume = user.latestResume;
+  await user.roundTrip(resume.tab);
+  expect(resume).to.beAnsweredWithNothing(user);
+}
+
+/** The tab opened mid-run (the latest) received the rest of the run live. */
+export async function newTabFollowsTheRestLive(user: ChatUser): Promise<void> {
+  expect(judgeJoinedLive(await user.watchRun(user.latestMessage, user.chat))).to.holdUp();
 }

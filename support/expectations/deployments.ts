@@ -5,6 +5,8 @@ import { Deployments, INSTANCES, observeClose, observeExit, tabOn } from '../sce
 import { resumeOnTab, observeResumedRun } from '../scenario/resume';
 import type { GoldenPathWorld } from '../world';
 import { expect } from './golden-path-chai';
+import { judgeNotLetIn } from './judges/connections';
+import { judgeEndedBeforeGoodbye } from './judges/runs';
 
 /** Then: starting, running side by side and stopping the backend (PROTOCOL §1; the seed plan's third critical issue). */
 export function exitsWithAnError(world: GoldenPathWorld): void {
@@ -65,4 +67,33 @@ export async function eachInstanceGivesItsName(world: GoldenPathWorld): Promise<
     if (named !== expected) violations.push(violation('GP-1.13', `the ${label} instance, started with INSTANCE_ID ${JSON.stringify(expected)}, calls itself ${JSON.stringify(named)} on /health: operators cannot tell which instance of several answered`));
   }
   expect({ headline: 'the instances do not say which is which', evaluated: ['GP-1.13'], violations }).to.holdUp();
+}
+
+/** During the drain the new question is told SERVICE_UNAVAILABLE (PROTOCOL §1). */
+export async function newQuestionToldUnavailable(user: ChatUser): Promise<void> {
+  const message = user.latestMessage;
+  const started = performance.now();
+  const frame = await user.answerTo(message);
+  expect({ tab: message.tab, frame, waitedMs: performance.now() - started, replyWithinMs: user.profile.replyWithinMs }).to.beTheError({
+    what: `${user.name}'s question sent while the service shuts down`,
+    code: 'SERVICE_UNAVAILABLE',
+    rule: 'GP-1.9',
+    clientMessageId: message.clientMessageId,
+    ifSilent: 'a question sent during a deploy is silently lost',
+    ifOtherCode: () => 'the app cannot tell a deploy from a mistake of its own, so it does not retry on another instance',
+    ifServed: 'a run is started on an instance that is going away, so the answer may never arrive',
+  });
+}
+
+export function newTabNotLetIn(user: ChatUser): void {
+  expect(judgeNotLetIn(user.latestAttempt)).to.holdUp();
+}
+
+/** The run outlasting the drain ended with an explained error before the 1001 (PROTOCOL §1). */
+export async function toldTheRunFailedBeforeGoodbye(world: GoldenPathWorld, user: ChatUser): Promise<void> {
+  const tab = user.latestMessage.tab;
+  const run = await user.watchRun(user.latestMessage, tab, world.profile.shutdownGraceMs + world.profile.patienceMs);
+  const close = await tab.untilClosed(world.profile.shutdownGraceMs);
+  expect(judgeEndedBeforeGoodbye(run, close)).to.holdUp();
+  expect(run).to.followEveryEventRule();
 }

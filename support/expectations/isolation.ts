@@ -1,6 +1,7 @@
 import type { ChatUser } from '../actors/chat-user';
 import type { GoldenPathWorld } from '../world';
 import { expect } from './golden-path-chai';
+import { judgeNothingWrittenIn } from './judges/history';
 
 /** Then: each user sees only their own conversation, at any concurrency (PROTOCOL §2, §4, §5). */
 export async function everyoneWatchesTheirOwnRun(world: GoldenPathWorld): Promise<void> {
@@ -59,4 +60,12 @@ export async function toldTheRunWasNotFound(world: GoldenPathWorld, intruder: Ch
     ifOtherCode: (code) => (code === 'FORBIDDEN' ? "the answer confirms the run exists, which leaks another user's activity" : 'the client cannot tell the run is not hers'),
     ifServed: "another user's run was served",
   });
+}
+
+/** The conversation id a refused question named holds nothing afterwards (PROTOCOL §4: NOT_FOUND, and nothing is written). */
+export async function nothingWrittenInTheNamedConversation(user: ChatUser): Promise<void> {
+  const threadId = user.latestMessage.threadId;
+  if (threadId === undefined) throw new Error(`${user.name}'s latest question named no conversation`);
+  await user.roundTrip();
+  expect(judgeNothingWrittenIn(user, await user.readHistory(threadId))).to.holdUp();
 }

@@ -1,5 +1,7 @@
 import { frameData, frameType } from '../domain/frames';
-import { RefusalStatus } from '../../protocol/constants';
+import { Limits, RefusalStatus } from '../../protocol/constants';
+import { judgeConnectionLimit } from './judges/connections';
+import { judgePong } from './judges/answers';
 import type { ChatUser } from '../actors/chat-user';
 import { violation, type Violation } from '../oracle/violation';
 import { ConnectionBaseline, observeConnectionCount } from '../scenario/service-health';
@@ -70,4 +72,16 @@ export async function everyoneToldGoingAway(world: GoldenPathWorld): Promise<voi
   const closes = await Promise.all(tabs.map(async (tab) => ({ tab, close: tab.closeEvent ?? (await tab.untilClosed(world.profile.replyWithinMs)) })));
   expect(closes).to.allBeToldGoingAway();
   expect(world.target.ownBackend.exits.at(-1)).to.haveExitedCleanly();
+}
+
+export function onlyTheLimitGetsIn(user: ChatUser, count: number): void {
+  expect(judgeConnectionLimit(user.attempts.slice(-count), Limits.maxConnectionsPerUser)).to.holdUp();
+}
+
+/** The latest ping's pong carries its nonce. */
+export async function pongWithTheSameNonce(world: GoldenPathWorld, user: ChatUser): Promise<void> {
+  const probe = user.latestProbe;
+  const sent = (JSON.parse(probe.text) as { data: { nonce?: unknown } }).data.nonce;
+  const pong = await probe.tab.until(world.profile.patienceMs, (frames) => frames.slice(probe.from).find((frame) => frameType(frame) === 'pong'));
+  expect(judgePong(probe.what, sent, pong, pong === undefined ? world.profile.patienceMs : pong.receivedAt - probe.sentAt, world.profile.replyWithinMs)).to.holdUp();
 }

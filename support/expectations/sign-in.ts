@@ -85,3 +85,7 @@ export function browserShowedTheWholeRun(world: GoldenPathWorld, user: ChatUser)
   expect(judgeBrowserVisit(world.state(BrowserVisits).of(user))).to.holdUp();
 }
 
+/** The latest history read, made with a bad credential, was refused with `status` and shows nothing of her conversation (PROTOCOL §2). */
+export function readingRefused(user: ChatUser, status: 401 | 403): void {
+  expect(user.latestHistoryRead).to.beRefusedWith(user, status, 'with a bad credential', user.messages.map((message) => message.request.content));
+}

@@ -18,6 +18,8 @@ export interface SuccessMetrics {
   connectionsRefused: Record<string, number>;
   /** Could not connect at all (network error, timeout). */
   connectionsFailed: number;
+  /** Could not connect, as the scenario expected (a handshake during a drain). */
+  connectionsFailedAsExpected: number;
   /** Closed by the server with 1011: the seed's first critical issue. */
   closed1011: number;
   /** Closed without a close frame (1006), not by the suite's own doing. */
@@ -36,6 +38,7 @@ export const emptyMetrics = (): SuccessMetrics => ({
   connectionsEstablished: 0,
   connectionsRefused: {},
   connectionsFailed: 0,
+  connectionsFailedAsExpected: 0,
   closed1011: 0,
   closedAbnormally: 0,
   runsComplete: 0,
@@ -56,6 +59,7 @@ export function currentMetrics(): SuccessMetrics {
     connectionsEstablished: ledger.upgraded,
     connectionsRefused: Object.fromEntries([...ledger.refused].map(([status, count]) => [String(status), count])),
     connectionsFailed: ledger.failed,
+    connectionsFailedAsExpected: ledger.failedAsExpected,
     closed1011: ledger.closedWith(CloseCode.InternalError),
     closedAbnormally: ledger.closedWith(CloseCode.Abnormal),
     ...outcomeCounters,
@@ -74,6 +78,7 @@ export function metricsDelta(before: SuccessMetrics, after: SuccessMetrics): Suc
     connectionsEstablished: after.connectionsEstablished - before.connectionsEstablished,
     connectionsRefused: refused,
     connectionsFailed: after.connectionsFailed - before.connectionsFailed,
+    connectionsFailedAsExpected: after.connectionsFailedAsExpected - before.connectionsFailedAsExpected,
     closed1011: after.closed1011 - before.closed1011,
     closedAbnormally: after.closedAbnormally - before.closedAbnormally,
     runsComplete: after.runsComplete - before.runsComplete,
@@ -92,6 +97,7 @@ export function addMetrics(total: SuccessMetrics, more: SuccessMetrics): Success
     connectionsEstablished: total.connectionsEstablished + more.connectionsEstablished,
     connectionsRefused: refused,
     connectionsFailed: total.connectionsFailed + more.connectionsFailed,
+    connectionsFailedAsExpected: total.connectionsFailedAsExpected + more.connectionsFailedAsExpected,
     closed1011: total.closed1011 + more.closed1011,
     closedAbnormally: total.closedAbnormally + more.closedAbnormally,
     runsComplete: total.runsComplete + more.runsComplete,
@@ -107,7 +113,7 @@ const percent = (part: number, whole: number): string => (whole === 0 ? 'n/a (no
 /** The totals beside the seed plan's targets, as a small table. */
 export function metricsReport(metrics: SuccessMetrics): { text: string; met: boolean } {
   const refused = Object.values(metrics.connectionsRefused).reduce((sum, count) => sum + count, 0);
-  const meant = metrics.connectionsAttempted - refused;
+  const meant = metrics.connectionsAttempted - refused - metrics.connectionsFailedAsExpected;
   const runs = metrics.runsComplete + metrics.runsBroken;
   const faultMessages = metrics.faultMessagesCompleted + metrics.faultMessagesExplicitError + metrics.faultMessagesSilent;
   const rows: Array<[string, string, string, boolean]> = [

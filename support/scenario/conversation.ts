@@ -3,6 +3,9 @@ import type { ChatConnection } from '../client/chat-connection';
 import { followUpRequest, longestQuestion, spendAnalysisRequest, type ChatRequest } from '../actors/requests';
 import type { GoldenPathWorld } from '../world';
 import type { Endpoint } from '../target/system-under-test';
+import { randomUUID } from 'node:crypto';
+import { asThreadId } from '../domain/ids';
+import { Limits } from '../../protocol/constants';
 
 /**
  * Acting: what users do in a conversation — ask, follow up, re-send — and
@@ -56,4 +59,48 @@ export async function readConversations(user: ChatUser, endpoint?: Endpoint): Pr
 export async function askOnceMore(world: GoldenPathWorld, user: ChatUser, where: 'a new tab' | 'the same tab'): Promise<WatchedRun> {
   if (where === 'a new tab') await user.openTab();
   return user.watchRun(ask(world, user));
+}
+
+/** Arranges a conversation of `count` questions, each answered before the next is asked. */
+export async function haveLongConversation(world: GoldenPathWorld, user: ChatUser, count: number): Promise<void> {
+  await haveConversation(world, user);
+  const sentAt: number[] = [];
+  for (let question = 1; question < count; question += 1) {
+    await withinTheRateLimit(sentAt);
+    const run = await user.watchRun(await askFollowUp(world, user));
+    if (!run.ended) throw new Error(`${user.name}'s question ${question + 1} of ${count} was never answered (GP-5.7): ${run.tab.describeState()}`);
+  }
+}
+
+/**
+ * A person types fewer than 20 messages a second (PROTOCOL §8): before the
+ * next one, waits until fewer than half the limit went out in the last window
+ * — pacing to a limit the protocol names, not a sleep standing in for a condition.
+ */
+async function withinTheRateLimit(sentAt: number[]): Promise<void> {
+  const windowStart = performance.now() - Limits.rateWindowMs;
+  const recent = sentAt.filter((at) => at > windowStart);
+  if (recent.length >= Limits.rateLimitFrames / 2) {
+    const wait = (recent[0] as number) + Limits.rateWindowMs - performance.now();
+    await new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, wait)));
+  }
+  sentAt.push(performance.now());
+}
+
+/** Thread ids that name nothing of the user's (PROTOCOL §4: NOT_FOUND, UUID-shaped or not). */
+export const UNKNOWN_IDS = {
+  'nobody ever started': () => randomUUID(),
+  'does not exist': () => randomUUID(),
+  'is named by something that is no id': () => `made-up-${randomUUID().slice(0, 8)}`,
+} as const;
+
+export function askInThreadThat(world: GoldenPathWorld, user: ChatUser, what: keyof typeof UNKNOWN_IDS): SentMessage {
+  const message = user.ask(spendAnalysisRequest(user.random), { threadId: asThreadId(UNKNOWN_IDS[what]()) });
+  message.duringFault = world.target.dependencyBroken;
+  return message;
+}
+
+/** The same user_message again from another of the user's tabs (or instances): an app retrying on a new connection. */
+export function resendFrom(user: ChatUser, tab: ChatConnection): SentMessage {
+  return user.resend(user.latestMessage, tab);
 }

@@ -8,6 +8,8 @@ import { readReadiness, type HealthReading } from '../client/health-client';
 import type { MisconfiguredStart } from '../expectations/judges/service';
 import { eventsOfRun } from '../oracle/run-events';
 import type { GoldenPathWorld } from '../world';
+import { presentToken } from '../auth/credentials';
+import { spendAnalysisRequest } from '../actors/requests';
 
 /**
  * Acting: deploying the backend — starting it misconfigured, starting two
@@ -147,4 +149,19 @@ export function tabOn(user: ChatUser, which: string): ChatConnection {
 /** The crowd's open tabs, restarted under them: SIGTERM, then the same command on the same port. */
 export async function restartUnderTheCrowd(world: GoldenPathWorld): Promise<void> {
   await world.target.ownBackend.restart(world.profile);
+}
+
+/** The drain has begun once the backend no longer accepts TCP connections on its port (a port probe: the one natural poll). */
+async function untilPortRefuses(world: GoldenPathWorld): Promise<void> {
+  const { port } = world.target.ownBackend.backend;
+  const deadline = performance.now() + world.profile.replyWithinMs;
+  while ((await portAnswers(port)) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+/** During the drain: a new question on the open tab, and a new tab, at once. */
+export async function asksAndKnocksDuringShutdown(world: GoldenPathWorld, user: ChatUser): Promise<void> {
+  const open = user.latestMessage.tab;
+  await untilPortRefuses(world);
+  user.ask(spendAnalysisRequest(user.random), { tab: open });
+  await user.attemptTab({ credentials: presentToken(await user.token(), 'header') }, 'her token during a shutdown', { refusalExpected: true });
 }

@@ -46,7 +46,7 @@ export class Outages {
  * Acting: breaking and restoring the PostgreSQL and Redis of the scenario's
  * own backends, through their fault proxies (support/services/fault-proxy.ts).
  */
-export async function chatServiceThatCanFail(world: GoldenPathWorld, options: { paced?: boolean; dependenciesDownAtStart?: boolean } = {}): Promise<OwnBackend> {
+export async function chatServiceThatCanFail(world: GoldenPathWorld, options: { paced?: boolean; stepDelayMs?: number; dependenciesDownAtStart?: boolean } = {}): Promise<OwnBackend> {
   const own = await world.target.useOwnBackend(options);
   if (options.dependenciesDownAtStart === true) {
     world.state(Outages).startedDown = true;

@@ -45,3 +45,27 @@ export async function triesToResumeSomeoneElsesRun(intruder: ChatUser, owner: Ch
   const target = await owner.accepted(owner.latestMessage);
   return intruder.resume(intruder.chat, target.runId, 0);
 }
+
+/** Resumes the user's latest finished run after its last event: there is nothing to replay. */
+export function resumeAfterLastEvent(user: ChatUser): ResumeRequest {
+  const run = user.latestRun;
+  return user.resume(user.chat, run.accepted.runId, lastSeqSeen(run.tab.received, run.accepted.runId));
+}
+
+export function resumeUnknownRun(user: ChatUser, runId: string): ResumeRequest {
+  return user.resume(user.chat, runId, 0);
+}
+
+/** Waits until the agent is visibly working, then opens another tab — without resuming. */
+export async function opensTabMidRun(world: GoldenPathWorld, user: ChatUser): Promise<ChatConnection> {
+  const message = user.latestMessage;
+  const accepted = await user.accepted(message);
+  await message.tab.waitFor('waiting for the agent to be working (an event after agent_started)', world.profile.replyWithinMs, (frames) =>
+    eventsOfRun(frames, accepted.runId).find((event) => typeof event.seq === 'number' && event.seq >= 2),
+  );
+  const tab = await user.openTab();
+  if (eventsOfRun(message.tab.received, accepted.runId).some((event) => event.type === 'agent_completed')) {
+    throw new Error(`the run finished before ${user.name}'s new tab was open, so this scenario cannot test a tab joining mid-run: run it against a paced agent (AGENT_STEP_DELAY_MS)`);
+  }
+  return tab;
+}

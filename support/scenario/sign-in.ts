@@ -62,3 +62,12 @@ export async function observeExpiry(world: GoldenPathWorld, user: ChatUser): Pro
   const deadline = attempt.expiresAt * 1000 + Limits.maxClockLeewaySeconds * 1000 + Timing.expiryCloseWithinMs + world.profile.replyWithinMs;
   return { attempt, close: await attempt.tab.untilClosed(Math.max(1, deadline - Date.now())) };
 }
+
+/** Reads the user's own latest conversation presenting the named credential's token in the Authorization header. */
+export async function readsOwnConversationWith(world: GoldenPathWorld, user: ChatUser, credentialName: string): Promise<void> {
+  const threadId = user.threads().at(-1);
+  if (threadId === undefined) throw new Error(`${user.name} has no conversation to read`);
+  const presentation = await credential(credentialName).present(credentialContext(world, user));
+  const header = presentation.credentials.headers.Authorization;
+  await user.readHistory(threadId, { token: header === undefined ? undefined : header.replace(/^Bearer /, '') });
+}

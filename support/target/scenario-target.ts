@@ -38,8 +38,8 @@ export class ScenarioTarget {
   }
 
   /** Launches a backend of the scenario's own, behind fault proxies, and points the scenario's users at it. */
-  async useOwnBackend(options: { paced?: boolean; dependenciesDownAtStart?: boolean } = {}): Promise<OwnBackend> {
-    const stepDelay = options.paced === true ? this.profile.pacedStepDelayMs : 0;
+  async useOwnBackend(options: { paced?: boolean; stepDelayMs?: number; dependenciesDownAtStart?: boolean } = {}): Promise<OwnBackend> {
+    const stepDelay = options.stepDelayMs ?? (options.paced === true ? this.profile.pacedStepDelayMs : 0);
     const own = await this.launchOwn(`own-${this.own.length + 1}`, { AGENT_STEP_DELAY_MS: String(stepDelay) }, options);
     this.switched = own;
     this.paced = stepDelay > 0;

@@ -2,7 +2,7 @@ import type { ErrorCode } from '../../../protocol/constants';
 import type { ChatConnection } from '../../client/chat-connection';
 import { describeClose } from '../../client/chat-connection';
 import { frameData, frameType, type ReceivedFrame } from '../../domain/frames';
-import { describeValue, excerpt } from '../../domain/json';
+import { describeValue, excerpt, sameJsonValue } from '../../domain/json';
 import { violation, type Judgement, type Violation } from '../../oracle/violation';
 
 /**
@@ -77,4 +77,18 @@ export function judgeErrorAnswer(answer: ErrorAnswer, expected: ExpectedError): 
 /** The first error, message_accepted or pong on `tab` from position `from`. */
 export function firstAnswer(frames: readonly ReceivedFrame[], from: number): ReceivedFrame | undefined {
   return frames.slice(from).find((frame) => ['error', 'message_accepted', 'pong'].includes(frameType(frame) ?? ''));
+}
+
+/** PROTOCOL §4: a ping is answered with pong carrying the same nonce (the same JSON value; absent stays absent). */
+export function judgePong(what: string, sent: unknown, pong: ReceivedFrame | undefined, waitedMs: number, replyWithinMs: number): Judgement {
+  const violations: Violation[] = [];
+  if (pong === undefined) {
+    violations.push(violation('GP-4.7', `no pong answered ${what} within ${(waitedMs / 1000).toFixed(1)} s: the app cannot tell a live chat from a dead one`));
+  } else {
+    const nonce = frameData(pong).nonce;
+    const same = sent === undefined ? nonce === undefined || nonce === null : sameJsonValue(nonce, sent);
+    if (!same) violations.push(violation('GP-4.7', `${what} was answered with a pong carrying ${JSON.stringify(nonce)} instead of ${JSON.stringify(sent)}: the app cannot match replies to its own requests`));
+    if (pong.receivedAt - (pong.receivedAt - waitedMs) > replyWithinMs) violations.push(violation('TGT-reply', `the pong came only after ${(waitedMs / 1000).toFixed(1)} s (target ${(replyWithinMs / 1000).toFixed(1)} s)`));
+  }
+  return { headline: `${what} was not answered with its nonce`, evaluated: ['GP-4.7', 'TGT-reply'], violations };
 }

@@ -65,3 +65,26 @@ export function judgeToldGoingAway(tabs: ReadonlyArray<{ tab: ChatConnection; cl
     violations: wrong.slice(0, 10).map(({ tab, close }) => violation('GP-1.10', `${tab.label} ${close === undefined ? 'was not closed at all' : `was closed with ${describeClose(close)}`} instead of 1001 (going away): the client cannot tell a deploy from a failure, so it shows an error instead of quietly reconnecting`)),
   };
 }
+
+/** PROTOCOL §1: during a drain no handshake gets a 101. */
+export function judgeNotLetIn(attempt: import('../../actors/chat-user').HandshakeAttempt): Judgement {
+  return {
+    headline: `${attempt.label} was let in during a shutdown`,
+    evaluated: ['GP-1.6'],
+    violations: attempt.tab === undefined ? [] : [violation('GP-1.6', `a handshake made while the service was shutting down got a 101${attempt.readyAt === undefined ? '' : ' and a ready chat'}: users are let onto an instance that is about to close their chat, and their first question is lost`)],
+  };
+}
+
+/** PROTOCOL §3: of handshakes arriving at once, exactly the per-user limit get in; the rest get 429 before the upgrade. */
+export function judgeConnectionLimit(attempts: ReadonlyArray<import('../../actors/chat-user').HandshakeAttempt>, limit: number): Judgement {
+  const ready = attempts.filter((attempt) => attempt.readyAt !== undefined && attempt.tab?.closeEvent === undefined);
+  const upgradedThenClosed = attempts.filter((attempt) => attempt.tab !== undefined && attempt.tab.closeEvent !== undefined);
+  const tooMany = attempts.filter((attempt) => attempt.refusal?.status === 429);
+  const other = attempts.filter((attempt) => attempt.tab === undefined && attempt.refusal?.status !== 429);
+  const violations: Violation[] = [];
+  if (ready.length > limit) violations.push(violation('GP-3.17', `${ready.length} of ${attempts.length} tabs opened at the same moment got in, more than the ${limit} one user may have: the limit only holds for polite clients, so one user can hog an instance`));
+  if (ready.length < limit) violations.push(violation('GP-3.17', `only ${ready.length} of ${attempts.length} tabs opened at the same moment got in, fewer than the ${limit} one user may have: a user who opens her tabs together is refused for no reason`));
+  if (upgradedThenClosed.length > 0) violations.push(violation('GP-3.15', `${upgradedThenClosed.length} tab(s) were upgraded and then closed instead of refused before the upgrade: the client cannot tell "too many tabs" from a broken chat`));
+  if (tooMany.length + ready.length < attempts.length) violations.push(violation('GP-3.17', `${other.length} tab(s) were neither let in nor refused with 429 (${other.map((attempt) => attempt.refusal?.status ?? attempt.failure ?? 'no answer').slice(0, 3).join(', ')}): the app cannot tell the user to close a tab`));
+  return { headline: `${attempts.length} tabs opened at once: ${ready.length} ready, ${tooMany.length} refused with 429`, evaluated: ['GP-3.17', 'GP-3.15'], violations };
+}

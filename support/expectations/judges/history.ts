@@ -157,3 +157,13 @@ export function judgeHistoryRefused(reader: ChatUser, read: HistoryRead, status:
   }
   return { headline: `reading ${reader.name}'s conversation ${how} was not refused`, evaluated: [rule], violations };
 }
+
+/** PROTOCOL §4: a question refused as NOT_FOUND wrote nothing — no conversation by that id exists afterwards. */
+export function judgeNothingWrittenIn(user: ChatUser, read: HistoryRead): Judgement {
+  const messages = historyMessages(read.response) ?? [];
+  return {
+    headline: `${user.name}'s refused question was written anyway`,
+    evaluated: ['GP-4.13'],
+    violations: read.response.status === 404 ? [] : [violation('GP-4.13', `after refusing ${user.name}'s question into conversation ${JSON.stringify(read.threadId)} as not found, the history of that id answers HTTP ${read.response.status}${messages.length > 0 ? ` with ${messages.length} message(s)` : ''}: a refused write was written, or a conversation was created from an id the client made up`)],
+  };
+}

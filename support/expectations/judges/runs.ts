@@ -213,3 +213,32 @@ export function judgePacing(run: WatchedRun, stepDelayMs: number): Judgement {
     violations: hurried.length === 0 ? [] : [violation('GP-1.12', `steps of run ${short(run.accepted.runId)} took less than AGENT_STEP_DELAY_MS (${hurried.slice(0, 4).join('; ')}): a suite cannot interrupt such a run mid-way, so resume and shutdown go unchecked`)],
   };
 }
+
+/** PROTOCOL §5: a tab opened while a run is going receives its later events live — from some event on, each once, in order, to the end — without resume. */
+export function judgeJoinedLive(run: WatchedRun): Judgement {
+  const own = run.events.filter((event) => event.runId === run.accepted.runId);
+  const violations: Violation[] = [];
+  if (!run.ended) {
+    violations.push(violation('GP-5.24', `${run.tab.label}, opened while the agent was working, received ${own.length === 0 ? 'nothing' : `only ${own.map((event) => `#${String(event.seq)}`).join(' ')}`} of run ${short(run.accepted.runId)} and not its end: a user who opens a second tab sees nothing of the answer being written`));
+  } else {
+    const seqs = own.map((event) => event.seq);
+    const first = typeof seqs[0] === 'number' ? seqs[0] : 1;
+    const contiguous = seqs.every((seq, index) => seq === first + index);
+    if (!contiguous) violations.push(violation('GP-5.18', `${run.tab.label} received run ${short(run.accepted.runId)} as ${seqs.map(String).join(', ')}: from the moment it joined, each event must come once, in order`));
+  }
+  return { headline: `${run.who}'s tab that joined mid-run did not follow the run live`, evaluated: ['GP-5.24', 'GP-5.18'], violations };
+}
+
+/** PROTOCOL §1: a run still going when the drain's grace ends is ended with an error agent_completed — explained — before its connection is closed with 1001. */
+export function judgeEndedBeforeGoodbye(run: WatchedRun, close: import('../../client/chat-connection').CloseRecord | undefined): Judgement {
+  const completion = run.events.find((event) => event.type === 'agent_completed' && event.runId === run.accepted.runId);
+  const violations: Violation[] = [];
+  if (completion === undefined) {
+    violations.push(violation('GP-1.8', `${run.who}'s run ${short(run.accepted.runId)} was still going when the service shut down, and it never ended${close === undefined ? '' : ` before the connection closed (${close.code})`}: at every deploy users of long runs watch them vanish mid-answer`));
+  } else {
+    if (completion.data.status !== 'error') violations.push(violation('GP-1.8', `the run cut short by the shutdown ended with status ${JSON.stringify(completion.data.status)}, not error: the user is shown an answer the agent never finished`));
+    if (close !== undefined && completion.receivedAt > close.at) violations.push(violation('GP-1.8', `the run's agent_completed came after the connection was closed: the user never sees why her answer stopped`));
+  }
+  if (close === undefined || close.code !== 1001) violations.push(violation('GP-1.10', `after the drain ${run.tab.label} ${close === undefined ? 'was not closed' : `was closed with ${close.code}`} instead of 1001: the client cannot tell a deploy from a failure`));
+  return { headline: `${run.who}'s run was not ended properly by the shutdown`, evaluated: ['GP-1.8', 'GP-1.10', 'GP-5.9'], violations };
+}
