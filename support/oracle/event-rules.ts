@@ -1,4 +1,4 @@
-import { isObject } from '../domain/json';
+import { isObject, parseJson, sameJsonValue } from '../domain/json';
 import type { ObservedEvent } from './run-events';
 import { violation, type Violation } from './violation';
 
@@ -22,7 +22,7 @@ export interface RunUnderReview {
 type Check = (run: RunUnderReview) => Violation[];
 
 /** The rules the checks below evaluate, in the order of PROTOCOL §5. */
-export const EVENT_RULE_IDS = ['GP-5.3', 'GP-5.4', 'GP-5.5', 'GP-5.6', 'GP-5.7', 'GP-5.8', 'GP-5.9', 'GP-5.10', 'GP-5.11'] as const;
+export const EVENT_RULE_IDS = ['GP-5.3', 'GP-5.4', 'GP-5.5', 'GP-5.6', 'GP-5.7', 'GP-5.8', 'GP-5.9', 'GP-5.10', 'GP-5.11', 'GP-5.18'] as const;
 
 const shortId = (id: unknown): string => (typeof id === 'string' ? id.slice(0, 8) : JSON.stringify(id));
 const runLabel = (run: RunUnderReview): string => `run ${shortId(run.runId)}`;
@@ -171,7 +171,12 @@ const seqContiguous: Check = (run) => {
       const missing = event.seq - expected === 1 ? `event ${expected} was` : `events ${expected}–${event.seq - 1} were`;
       violations.push(violation(rule, `seq jumps from ${expected - 1} to ${event.seq} in ${runLabel(run)}: ${missing} lost on the way to ${run.who}, so part of the agent's work never reached her`));
     } else if (event.seq < expected) {
-      violations.push(violation(rule, `seq ${event.seq} arrived again (or out of order) after ${expected - 1} in ${runLabel(run)}: ${run.who} is shown a step twice or in the wrong order`));
+      // The same event delivered again is a delivery fault (each event once, in order); another event under a used number is a numbering fault.
+      const delivered = run.events.find((other) => other !== event && other.seq === event.seq && other.index < event.index);
+      const again = delivered !== undefined && sameJsonValue(parseJson(delivered.text), parseJson(event.text));
+      violations.push(again
+        ? violation('GP-5.18', `${event.type} seq ${event.seq} of ${runLabel(run)} was delivered to ${run.who} twice: without a resume each event comes once, so her screen shows a step twice`)
+        : violation(rule, `seq ${event.seq} arrived again (or out of order) after ${expected - 1} in ${runLabel(run)}: ${run.who} is shown a step twice or in the wrong order`));
       continue;
     }
     expected = event.seq + 1;

@@ -10,7 +10,12 @@ import type { GoldenPathWorld } from '../world';
  */
 export const EARLY_PINGS = ['before-ready-1', 'before-ready-2'] as const;
 
-/** Opens a tab and, the instant it opens, sends a ping, a question and another ping. */
+/**
+ * Opens a tab and, the instant it opens, sends a ping, a question and
+ * another ping. (Whether they reach the server before it is ready depends on
+ * its speed; a fast server is ready before they land, so only what holds
+ * either way is judged: none dropped, the order kept, none rate limited.)
+ */
 export async function sendsTheMomentItOpens(world: GoldenPathWorld, user: ChatUser): Promise<void> {
   const request = spendAnalysisRequest(user.random);
   const clientMessageId = newClientMessageId();
