@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { CloseCode, Timing } from '../../protocol/constants';
 import type { AddressInfo } from 'node:net';
 import type { WebSocket } from 'ws';
 import { ToolRegistry } from './agent/tools/tool';
@@ -12,7 +13,7 @@ import { RuleBasedSpendAdvisor } from './agent/rule-based-advisor';
 import { JwtVerifier } from './auth/jwt-verifier';
 import type { Config } from './config';
 import { ChatFrameHandler } from './connection/chat-frame-handler';
-import { ClientConnection, CloseCode, type ConnectionLifecycle } from './connection/client-connection';
+import { ClientConnection, type ConnectionLifecycle } from './connection/client-connection';
 import { ConnectionSlots } from './connection/connection-slots';
 import { LocalConnections } from './connection/local-connections';
 import { UpgradeBurst } from './connection/upgrade-burst';
@@ -31,8 +32,10 @@ import { RunStore } from './storage/run-store';
 import { migrateSchema, migrateSchemaWithoutLock } from './storage/schema';
 import { delay, withTimeout } from './util/timing';
 
-/** Shutdown: in-flight runs get this long before they are ended with an error (protocol: up to 10 s). */
-const SHUTDOWN_RUN_GRACE_MS = 9000;
+/** Shutdown: how much of the protocol's drain bound is kept for announcing the failed runs. */
+const SHUTDOWN_DRAIN_MARGIN_MS = 1000;
+/** Shutdown: in-flight runs get this long before they are ended with an error (the protocol allows up to 10 s). */
+const SHUTDOWN_RUN_GRACE_MS = Timing.shutdownDrainMs - SHUTDOWN_DRAIN_MARGIN_MS;
 /** Shutdown: how long clients get to answer our 1001 close frame. */
 const SHUTDOWN_CLOSE_HANDSHAKE_MS = 1500;
 /** Startup: how long the first dependency check may delay listening. */
@@ -102,7 +105,7 @@ export async function startServer(config: Config, faults: Faults, logger: Logger
     },
     established: (connection) => {
       connections.add(connection);
-      if (burst?.pickEstablished() === true) connection.close(CloseCode.INTERNAL_ERROR, 'internal error');
+      if (burst?.pickEstablished() === true) connection.close(CloseCode.InternalError, 'internal error');
     },
     closed: (connection) => {
       if (faults.has('connection_count_leak')) leakedConnections += 1;
@@ -172,7 +175,7 @@ export async function startServer(config: Config, faults: Faults, logger: Logger
       server.closeIdleConnections();
       await runs.drain(SHUTDOWN_RUN_GRACE_MS);
       const open = [...liveConnections];
-      for (const connection of open) connection.close(CloseCode.GOING_AWAY, 'server shutting down');
+      for (const connection of open) connection.close(CloseCode.GoingAway, 'server shutting down');
       await Promise.race([Promise.all(open.map((c) => c.closed())), delay(SHUTDOWN_CLOSE_HANDSHAKE_MS)]);
       for (const connection of liveConnections) connection.terminate();
       monitor.stop();

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { Limits } from '../../protocol/constants';
 import { Faults } from './faults';
 
 export interface Config {
@@ -40,7 +41,6 @@ export class ConfigError extends Error {
 /** Exit status for a configuration error (EX_CONFIG from sysexits.h). */
 export const CONFIG_ERROR_EXIT_CODE = 78;
 
-const MIN_JWT_SECRET_BYTES = 32;
 /** Only with the planted fault default_secret: used instead of a missing or short JWT_SECRET. */
 const PLANTED_DEFAULT_SECRET = 'golden-path-default-secret-please-change-me!!';
 
@@ -67,10 +67,10 @@ export function loadConfig(env: Env = process.env, faults: Faults = Faults.none(
   const redisUrl = requiredUrl(env, 'REDIS_URL', ['redis:', 'rediss:'], problem);
 
   let secret = env.JWT_SECRET;
-  if (faults.has('default_secret') && Buffer.byteLength(secret ?? '', 'utf8') < MIN_JWT_SECRET_BYTES) secret = PLANTED_DEFAULT_SECRET;
+  if (faults.has('default_secret') && Buffer.byteLength(secret ?? '', 'utf8') < Limits.minJwtSecretBytes) secret = PLANTED_DEFAULT_SECRET;
   if (secret === undefined || secret === '') problem('JWT_SECRET', 'is required');
-  else if (Buffer.byteLength(secret, 'utf8') < MIN_JWT_SECRET_BYTES)
-    problem('JWT_SECRET', `must be at least ${MIN_JWT_SECRET_BYTES} bytes`);
+  else if (Buffer.byteLength(secret, 'utf8') < Limits.minJwtSecretBytes)
+    problem('JWT_SECRET', `must be at least ${Limits.minJwtSecretBytes} bytes`);
 
   const issuer = nonEmpty(env.JWT_ISSUER);
   if (issuer === undefined) problem('JWT_ISSUER', 'is required');

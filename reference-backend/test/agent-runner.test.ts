@@ -11,7 +11,7 @@ import {
 } from '../src/agent/tools/spend-tools';
 import { ToolRegistry } from '../src/agent/tools/tool';
 import { Faults, type FaultName } from '../src/faults';
-import type { RunResult } from '../src/protocol/server-frames';
+import type { RunResult } from '../src/frames/server-frames';
 import { RunEventEmitter } from '../src/runs/run-event-emitter';
 import { CollectingSink, ManualEventStore, MemoryEventStore, RUN, type DeliveredFrame } from './fakes';
 

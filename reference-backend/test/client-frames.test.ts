@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { codePointLength, parseClientFrame, type FrameRejection } from '../src/protocol/client-frames';
-import { errorFrame, pongFrame, serializeRunEvent } from '../src/protocol/server-frames';
+import { codePointLength, parseClientFrame, type FrameRejection } from '../src/frames/client-frames';
+import { errorFrame, pongFrame, serializeRunEvent } from '../src/frames/server-frames';
 import type { RunId, ThreadId, UserId } from '../src/domain/ids';
 
 const CMID = '6f1c3a55-2a8e-4d9b-9a64-3f7b9d1e2c10';

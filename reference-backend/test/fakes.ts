@@ -1,5 +1,5 @@
 import type { RunId, ThreadId, UserId } from '../src/domain/ids';
-import type { RunEventType } from '../src/protocol/server-frames';
+import type { RunEventType } from '../../protocol/constants';
 import type { RunEventSink, RunIdentity } from '../src/runs/run-event-emitter';
 import type { NewRunEvent, RunAnswer, RunEventStore } from '../src/storage/run-store';
 

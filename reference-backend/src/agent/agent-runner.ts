@@ -1,6 +1,6 @@
 import { newToolCallId, type ToolCallId } from '../domain/ids';
 import type { Faults } from '../faults';
-import type { RunError, RunEventData, RunResult } from '../protocol/server-frames';
+import type { RunError, RunEventData, RunResult } from '../frames/server-frames';
 import { RunPersistenceError, type RunEventEmitter } from '../runs/run-event-emitter';
 import { AbortedError, delay } from '../util/timing';
 import type { AgentModel, AgentState, CompletedStep } from './model';

@@ -1,4 +1,4 @@
-import type { RunResult } from '../protocol/server-frames';
+import type { RunResult } from '../frames/server-frames';
 
 /**
  * The provider interface of the agent: given what happened so far, decide

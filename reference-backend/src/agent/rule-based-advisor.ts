@@ -1,4 +1,4 @@
-import type { Recommendation, RunResult } from '../protocol/server-frames';
+import type { Recommendation, RunResult } from '../frames/server-frames';
 import type { CostBreakdown } from './cost-analysis';
 import type { AgentModel, AgentState, AgentStep, CompletedStep } from './model';
 import { formatMoney, formatPercent } from './money';

@@ -14,7 +14,10 @@ export type TokenVerification =
   | { readonly ok: true; readonly claims: VerifiedClaims }
   | { readonly ok: false; readonly reason: string };
 
-/** Clock-skew leeway applied to exp/nbf (the protocol allows at most 5 s). */
+/**
+ * Clock-skew leeway applied to exp/nbf: our choice, within the protocol's bound
+ * (Limits.maxClockLeewaySeconds, 5 s). Small, so an expired session ends soon.
+ */
 export const CLOCK_LEEWAY_SECONDS = 1;
 
 /**

@@ -1,8 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-
-/** The subprotocol a browser offers to say "my token is in the next subprotocol". */
-export const JWT_AUTH_SUBPROTOCOL = 'jwt-auth';
-const JWT_SUBPROTOCOL_PREFIX = 'jwt.';
+import { Subprotocol } from '../../../protocol/constants';
 
 /** `Authorization: Bearer <jwt>`; null when absent or another scheme. */
 export function bearerToken(headers: IncomingHttpHeaders): string | null {
@@ -26,10 +23,10 @@ export function offeredSubprotocols(headers: IncomingHttpHeaders): string[] {
  * be offered. Null otherwise.
  */
 export function subprotocolToken(protocols: readonly string[]): string | null {
-  if (!protocols.includes(JWT_AUTH_SUBPROTOCOL)) return null;
-  const carrier = protocols.find((p) => p.startsWith(JWT_SUBPROTOCOL_PREFIX));
+  if (!protocols.includes(Subprotocol.jwtAuth)) return null;
+  const carrier = protocols.find((p) => p.startsWith(Subprotocol.tokenPrefix));
   if (carrier === undefined) return null;
-  const encoded = carrier.slice(JWT_SUBPROTOCOL_PREFIX.length);
+  const encoded = carrier.slice(Subprotocol.tokenPrefix.length);
   if (!/^[A-Za-z0-9_-]+$/.test(encoded)) return null;
   const token = Buffer.from(encoded, 'base64url').toString('utf8');
   return token === '' ? null : token;

@@ -1,8 +1,9 @@
+import { ErrorCode, Permission } from '../../../protocol/constants';
 import { parseRunId, parseThreadId, type ConnectionId, type ThreadId } from '../domain/ids';
 import type { Faults } from '../faults';
 import type { DependencyMonitor } from '../health/dependency-monitor';
-import type { PingFrame, ResumeFrame, UserMessageFrame, ClientFrame } from '../protocol/client-frames';
-import { errorFrame, messageAcceptedFrame, pongFrame, type ErrorContext } from '../protocol/server-frames';
+import type { PingFrame, ResumeFrame, UserMessageFrame, ClientFrame } from '../frames/client-frames';
+import { errorFrame, messageAcceptedFrame, pongFrame, type ErrorContext } from '../frames/server-frames';
 import type { Acceptance, ChatStore, IncomingUserMessage, RunTicket } from '../storage/chat-store';
 import { isDatabaseUnavailable } from '../storage/database';
 import type { RunStore } from '../storage/run-store';
@@ -49,20 +50,20 @@ export class ChatFrameHandler implements FrameHandler {
   private async userMessage(session: FrameSession, frame: UserMessageFrame): Promise<void> {
     const context = { clientMessageId: frame.clientMessageId };
     const { faults, monitor } = this.deps;
-    if (!session.user.permissions.has('write') && !faults.has('write_not_enforced')) {
-      return session.send(errorFrame('FORBIDDEN', 'the token lacks the write permission', context));
+    if (!session.user.permissions.has(Permission.Write) && !faults.has('write_not_enforced')) {
+      return session.send(errorFrame(ErrorCode.FORBIDDEN, 'the token lacks the write permission', context));
     }
     if (this.deps.isShuttingDown()) {
-      return session.send(errorFrame('SERVICE_UNAVAILABLE', 'the server is shutting down; retry on another instance', context));
+      return session.send(errorFrame(ErrorCode.SERVICE_UNAVAILABLE, 'the server is shutting down; retry on another instance', context));
     }
     let threadId: ThreadId | null = null;
     if (frame.threadId !== undefined) {
       threadId = parseThreadId(frame.threadId);
-      if (threadId === null) return session.send(errorFrame('NOT_FOUND', 'thread not found', context));
+      if (threadId === null) return session.send(errorFrame(ErrorCode.NOT_FOUND, 'thread not found', context));
     }
     if (!monitor.isUp('postgres') || (this.postgresFailedOnce && faults.has('no_db_recovery'))) return this.postgresDown(session, context);
     if (faults.has('redis_required') && !monitor.isUp('redis')) {
-      return session.send(errorFrame('SERVICE_UNAVAILABLE', 'Redis is unavailable; retry later', context));
+      return session.send(errorFrame(ErrorCode.SERVICE_UNAVAILABLE, 'Redis is unavailable; retry later', context));
     }
 
     let outcome: Acceptance;
@@ -72,7 +73,7 @@ export class ChatFrameHandler implements FrameHandler {
       if (isDatabaseUnavailable(err)) return this.postgresDown(session, context);
       throw err;
     }
-    if (outcome.kind === 'thread_not_found') return session.send(errorFrame('NOT_FOUND', 'thread not found', context));
+    if (outcome.kind === 'thread_not_found') return session.send(errorFrame(ErrorCode.NOT_FOUND, 'thread not found', context));
     session.send(messageAcceptedFrame(outcome.acceptance));
     this.deps.runs.startIfPending(outcome.run, session.id);
   }
@@ -80,7 +81,7 @@ export class ChatFrameHandler implements FrameHandler {
   private postgresDown(session: FrameSession, context: ErrorContext): void {
     this.postgresFailedOnce = true;
     if (this.deps.faults.has('silent_when_db_down')) return;
-    session.send(errorFrame('SERVICE_UNAVAILABLE', POSTGRES_DOWN, context));
+    session.send(errorFrame(ErrorCode.SERVICE_UNAVAILABLE, POSTGRES_DOWN, context));
   }
 
   /** Accepting is idempotent, so one quick retry is safe whatever became of the first attempt. */
@@ -97,20 +98,20 @@ export class ChatFrameHandler implements FrameHandler {
   private async resume(session: FrameSession, frame: ResumeFrame): Promise<void> {
     const context = { runId: frame.runId };
     const runId = parseRunId(frame.runId);
-    if (runId === null) return session.send(errorFrame('NOT_FOUND', 'run not found', context));
+    if (runId === null) return session.send(errorFrame(ErrorCode.NOT_FOUND, 'run not found', context));
     // Hold this run's live events before reading storage, so none falls between replay and live.
     const hold = session.holdRunEvents(runId);
     let deliveredUpTo = 0;
     try {
-      if (!this.deps.monitor.isUp('postgres')) return session.send(errorFrame('SERVICE_UNAVAILABLE', POSTGRES_DOWN, context));
+      if (!this.deps.monitor.isUp('postgres')) return session.send(errorFrame(ErrorCode.SERVICE_UNAVAILABLE, POSTGRES_DOWN, context));
       if (!(await this.deps.runStore.isOwnedBy(runId, session.user.userId))) {
-        return session.send(errorFrame('NOT_FOUND', 'run not found', context));
+        return session.send(errorFrame(ErrorCode.NOT_FOUND, 'run not found', context));
       }
       const events = await this.deps.runStore.eventsAfter(runId, frame.afterSeq);
       for (const event of events) session.send(event.frameText);
       deliveredUpTo = Math.max(frame.afterSeq, events[events.length - 1]?.seq ?? 0);
     } catch (err) {
-      if (isDatabaseUnavailable(err)) return session.send(errorFrame('SERVICE_UNAVAILABLE', POSTGRES_DOWN, context));
+      if (isDatabaseUnavailable(err)) return session.send(errorFrame(ErrorCode.SERVICE_UNAVAILABLE, POSTGRES_DOWN, context));
       throw err;
     } finally {
       hold.release(deliveredUpTo);

@@ -1,26 +1,16 @@
 import type { RawData, WebSocket } from 'ws';
+import { CloseCode, ErrorCode, Limits, type Dependency } from '../../../protocol/constants';
 import { CLOCK_LEEWAY_SECONDS } from '../auth/jwt-verifier';
 import { newConnectionId, type ConnectionId, type RunId, type UserId } from '../domain/ids';
 import type { Faults } from '../faults';
 import { describeError, type Logger } from '../logger';
-import { MAX_CONTENT_CODE_POINTS, MAX_MESSAGE_BYTES, parseClientFrame, type ClientFrame } from '../protocol/client-frames';
-import { connectionEstablishedFrame, errorFrame, type Dependency, type ErrorContext } from '../protocol/server-frames';
+import { MAX_CONTENT_CODE_POINTS, parseClientFrame, type ClientFrame } from '../frames/client-frames';
+import { connectionEstablishedFrame, errorFrame, type ErrorContext } from '../frames/server-frames';
 import { delay, runAt } from '../util/timing';
 import type { LocalConnection } from './local-connections';
 import { clientFrameRateLimiter, type SlidingWindowRateLimiter } from './rate-limiter';
 import { SerialQueue } from './serial-queue';
 import type { UserContext } from './user-context';
-
-/** Close codes of protocol §9. */
-export const CloseCode = {
-  NORMAL: 1000,
-  GOING_AWAY: 1001,
-  UNSUPPORTED_DATA: 1003,
-  POLICY_VIOLATION: 1008,
-  MESSAGE_TOO_BIG: 1009,
-  /** Never used by the clean backend (protocol §9 forbids it); only planted faults close with it. */
-  INTERNAL_ERROR: 1011,
-} as const;
 
 /** Only with the planted fault early_frames_dropped: how long connection setup takes. */
 const SLOW_SETUP_MS = 150;
@@ -95,7 +85,7 @@ export class ClientConnection implements LocalConnection, FrameSession {
     this.ws.on('close', () => this.onClose());
     if (!this.faults.has('no_expiry_close')) {
       this.cancelExpiry = runAt(this.user.expiresAtMs + CLOCK_LEEWAY_SECONDS * 1000, () =>
-        this.close(CloseCode.POLICY_VIOLATION, 'token expired'),
+        this.close(CloseCode.PolicyViolation, 'token expired'),
       );
     }
     this.queue.push(() => this.establish());
@@ -113,11 +103,11 @@ export class ClientConnection implements LocalConnection, FrameSession {
 
   private onFrame(data: RawData, isBinary: boolean): void {
     if (!this.established && this.faults.has('early_frames_dropped')) return;
-    if (this.faults.has('oversize_1011') && rawDataByteLength(data) > MAX_MESSAGE_BYTES) {
-      return this.close(CloseCode.INTERNAL_ERROR, 'message too big');
+    if (this.faults.has('oversize_1011') && rawDataByteLength(data) > Limits.maxMessageBytes) {
+      return this.close(CloseCode.InternalError, 'message too big');
     }
     if (isBinary && !this.faults.has('binary_accepted')) {
-      this.queue.push(() => this.close(CloseCode.UNSUPPORTED_DATA, 'binary frames are not supported'));
+      this.queue.push(() => this.close(CloseCode.UnsupportedData, 'binary frames are not supported'));
       return;
     }
     const text = rawDataToText(data);
@@ -125,7 +115,7 @@ export class ClientConnection implements LocalConnection, FrameSession {
       const decision = this.limiter.tryAcquire();
       if (!decision.allowed) {
         this.queue.push(() =>
-          this.send(errorFrame('RATE_LIMITED', 'more than 20 frames in one second', { retryAfterMs: decision.retryAfterMs })),
+          this.send(errorFrame(ErrorCode.RATE_LIMITED, `more than ${Limits.rateLimitFrames} frames in one second`, { retryAfterMs: decision.retryAfterMs })),
         );
         return;
       }
@@ -139,7 +129,7 @@ export class ClientConnection implements LocalConnection, FrameSession {
       maxContentCodePoints: this.faults.has('long_content_accepted') ? Infinity : MAX_CONTENT_CODE_POINTS,
     });
     if (!parsed.ok) {
-      if (parsed.rejection.notJson && this.faults.has('malformed_json_closes')) return this.close(CloseCode.INTERNAL_ERROR, 'bad frame');
+      if (parsed.rejection.notJson && this.faults.has('malformed_json_closes')) return this.close(CloseCode.InternalError, 'bad frame');
       const { code, message, clientMessageId, runId } = parsed.rejection;
       this.send(errorFrame(code, message, { clientMessageId, runId }));
       return;
@@ -148,7 +138,7 @@ export class ClientConnection implements LocalConnection, FrameSession {
       await this.handler.handle(this, parsed.frame);
     } catch (err) {
       this.logger.error(`handling ${parsed.frame.type} failed`, err);
-      this.send(errorFrame('INTERNAL', 'internal error', errorContextOf(parsed.frame)));
+      this.send(errorFrame(ErrorCode.INTERNAL, 'internal error', errorContextOf(parsed.frame)));
     }
   }
 

@@ -1,3 +1,5 @@
+import { Limits } from '../../../protocol/constants';
+
 export type RateDecision = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number };
 
 /**
@@ -25,6 +27,6 @@ export class SlidingWindowRateLimiter {
   }
 }
 
-/** Protocol §8: more than 20 client frames within one second on one connection is rate limited. */
+/** Protocol §8: more than 20 client frames within one second on one connection are rate limited. */
 export const clientFrameRateLimiter = (now?: () => number): SlidingWindowRateLimiter =>
-  new SlidingWindowRateLimiter(20, 1000, now);
+  new SlidingWindowRateLimiter(Limits.rateLimitFrames, Limits.rateWindowMs, now);

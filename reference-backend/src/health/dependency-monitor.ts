@@ -1,12 +1,12 @@
-import type { Dependency } from '../protocol/server-frames';
+import { DEPENDENCIES, type Dependency, type ReadinessStatus } from '../../../protocol/constants';
 import { withTimeout } from '../util/timing';
 
 export type DependencyStatus = 'up' | 'down';
-export type Readiness = 'ready' | 'degraded' | 'unavailable';
 
 /** One dependency's health probe; resolves true when it is usable. */
 export type HealthProbe = () => Promise<boolean>;
 
+/** Our choices; a change shows on /health/ready within interval + timeout, well inside the protocol's 5 s. */
 const PROBE_INTERVAL_MS = 750;
 const PROBE_TIMEOUT_MS = 1500;
 
@@ -33,10 +33,10 @@ export class DependencyMonitor {
 
   /** Dependencies down right now (for `connection_established.degraded`). */
   down(): Dependency[] {
-    return (Object.keys(this.status) as Dependency[]).filter((d) => this.status[d] === 'down');
+    return DEPENDENCIES.filter((d) => this.status[d] === 'down');
   }
 
-  readiness(): Readiness {
+  readiness(): ReadinessStatus {
     if (this.status.postgres === 'down') return 'unavailable';
     return this.status.redis === 'down' ? 'degraded' : 'ready';
   }

@@ -1,17 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { CloseCode, Limits, RefusalStatus, Subprotocol, WEBSOCKET_PATH } from '../../../protocol/constants';
 import type { JwtVerifier } from '../auth/jwt-verifier';
-import { handshakeToken, JWT_AUTH_SUBPROTOCOL, queryToken } from '../auth/token-extraction';
-import { CloseCode } from '../connection/client-connection';
+import { handshakeToken, queryToken } from '../auth/token-extraction';
 import type { ConnectionSlots } from '../connection/connection-slots';
 import { authenticate, type UserContext } from '../connection/user-context';
 import type { Faults } from '../faults';
 import type { Logger } from '../logger';
-import { MAX_MESSAGE_BYTES } from '../protocol/client-frames';
 import { refuseUpgrade } from './responses';
 
-export const WEBSOCKET_PATH = '/ws';
 /** Only with the planted fault oversize_1011: ws's own limit, so the connection can close with 1011 itself. */
 const OVERSIZE_FAULT_MAX_PAYLOAD = 16 * 1024 * 1024;
 
@@ -36,10 +34,10 @@ export class WebSocketGateway {
   constructor(private readonly deps: WebSocketGatewayDeps) {
     this.wss = new WebSocketServer({
       noServer: true,
-      maxPayload: deps.faults.has('oversize_1011') ? OVERSIZE_FAULT_MAX_PAYLOAD : MAX_MESSAGE_BYTES,
+      maxPayload: deps.faults.has('oversize_1011') ? OVERSIZE_FAULT_MAX_PAYLOAD : Limits.maxMessageBytes,
       clientTracking: false,
       perMessageDeflate: false,
-      handleProtocols: (protocols) => (protocols.has(JWT_AUTH_SUBPROTOCOL) ? JWT_AUTH_SUBPROTOCOL : false),
+      handleProtocols: (protocols) => (protocols.has(Subprotocol.jwtAuth) ? Subprotocol.jwtAuth : false),
     });
   }
 
@@ -54,15 +52,20 @@ export class WebSocketGateway {
     if (token === null && faults.has('query_token_accepted')) token = queryToken(req.url);
     const auth = authenticate(this.deps.verifier, token);
     if (!auth.ok) {
-      if (auth.status === 401 && faults.has('refuse_after_upgrade')) return this.upgradeAndClose(req, socket, head, CloseCode.POLICY_VIOLATION);
+      if (auth.status === RefusalStatus.Unauthorized && faults.has('refuse_after_upgrade')) return this.upgradeAndClose(req, socket, head, CloseCode.PolicyViolation);
       return refuseUpgrade(socket, auth.status, auth.code, auth.message);
     }
 
     // Reserved synchronously, so a burst of handshakes cannot overshoot the limit.
     const release = this.deps.slots.tryReserve(auth.user.userId);
     if (release === null) {
-      if (faults.has('upgrade_then_close_when_full')) return this.upgradeAndClose(req, socket, head, CloseCode.INTERNAL_ERROR);
-      return refuseUpgrade(socket, 429, 'TOO_MANY_CONNECTIONS', 'more than 10 open connections for this user on this instance');
+      if (faults.has('upgrade_then_close_when_full')) return this.upgradeAndClose(req, socket, head, CloseCode.InternalError);
+      return refuseUpgrade(
+        socket,
+        RefusalStatus.TooManyConnections,
+        'TOO_MANY_CONNECTIONS',
+        `more than ${Limits.maxConnectionsPerUser} open connections for this user on this instance`,
+      );
     }
     // Freed when the socket goes away, whether the upgrade completed or failed.
     socket.once('close', release);

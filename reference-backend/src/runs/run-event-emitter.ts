@@ -1,6 +1,7 @@
 import { newRunId, type ConnectionId, type RunId, type ThreadId, type UserId } from '../domain/ids';
 import type { Faults } from '../faults';
-import { serializeRunEvent, type RunEventData, type RunEventType } from '../protocol/server-frames';
+import type { RunEventType } from '../../../protocol/constants';
+import { serializeRunEvent, type RunEventData } from '../frames/server-frames';
 import type { NewRunEvent, RunEventStore } from '../storage/run-store';
 
 export interface RunIdentity {

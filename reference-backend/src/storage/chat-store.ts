@@ -9,7 +9,7 @@ import {
   type UserId,
 } from '../domain/ids';
 import type { Faults } from '../faults';
-import type { MessageAcceptance } from '../protocol/server-frames';
+import type { MessageAcceptance } from '../frames/server-frames';
 import type { Database } from './database';
 
 export interface IncomingUserMessage {

@@ -1,6 +1,6 @@
 import { newMessageId, type RunId, type ThreadId, type UserId } from '../domain/ids';
 import type { Faults } from '../faults';
-import type { RunEventType } from '../protocol/server-frames';
+import type { RunEventType } from '../../../protocol/constants';
 import type { Database } from './database';
 
 export interface PersistedEvent {

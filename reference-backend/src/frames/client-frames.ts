@@ -1,9 +1,7 @@
+import { Limits, type ErrorCode } from '../../../protocol/constants';
 import { parseClientMessageId, type ClientMessageId } from '../domain/ids';
-import type { ErrorCode } from './server-frames';
 
-export const MAX_CONTENT_CODE_POINTS = 8000;
-/** Protocol §8: a message over 64 KiB (after reassembly) is closed with 1009. */
-export const MAX_MESSAGE_BYTES = 64 * 1024;
+export const MAX_CONTENT_CODE_POINTS = Limits.maxContentCodePoints;
 
 export interface UserMessageFrame {
   readonly type: 'user_message';
