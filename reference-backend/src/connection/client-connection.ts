@@ -4,7 +4,8 @@ import { CLOCK_LEEWAY_SECONDS } from '../auth/jwt-verifier';
 import { newConnectionId, type ConnectionId, type RunId, type UserId } from '../domain/ids';
 import type { Faults } from '../faults';
 import { describeError, type Logger } from '../logger';
-import { MAX_CONTENT_CODE_POINTS, parseClientFrame, type ClientFrame } from '../frames/client-frames';
+import { clientFrameReader, type ClientFrame } from '../frames/client-frames';
+import { contentLimitLifted, jsonValue } from '../faults/hostile-input';
 import { connectionEstablishedFrame, errorFrame, type ErrorContext } from '../frames/server-frames';
 import { delay, runAt } from '../util/timing';
 import type { LocalConnection } from './local-connections';
@@ -125,11 +126,9 @@ export class ClientConnection implements LocalConnection, FrameSession {
 
   private async process(text: string): Promise<void> {
     if (!this.isOpen()) return;
-    const parsed = parseClientFrame(text, {
-      maxContentCodePoints: this.faults.has('long_content_accepted') ? Infinity : MAX_CONTENT_CODE_POINTS,
-    });
+    const parsed = (this.faults.has('long_content_accepted') ? contentLimitLifted(clientFrameReader) : clientFrameReader).read(text);
     if (!parsed.ok) {
-      if (parsed.rejection.notJson && this.faults.has('malformed_json_closes')) return this.close(CloseCode.InternalError, 'bad frame');
+      if (this.faults.has('malformed_json_closes') && jsonValue(text) === undefined) return this.close(CloseCode.InternalError, 'bad frame');
       const { code, message, clientMessageId, runId } = parsed.rejection;
       this.send(errorFrame(code, message, { clientMessageId, runId }));
       return;
