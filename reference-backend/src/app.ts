@@ -2,14 +2,14 @@ import { createServer, type Server } from 'node:http';
 import { CloseCode, Timing } from '../../protocol/constants';
 import type { AddressInfo } from 'node:net';
 import type { WebSocket } from 'ws';
-import { ToolRegistry } from './agent/tools/tool';
+import { ToolRegistry } from './agent/runtime/tool-registry';
 import {
   analyseCostBreakdownTool,
   extractSpendFiguresTool,
   lookupSpendHistoryTool,
   recommendOptimizationsTool,
-} from './agent/tools/spend-tools';
-import { RuleBasedSpendAdvisor } from './agent/rule-based-advisor';
+} from './agent/advisor/spend-tools';
+import { createAgentModel } from './agent/models';
 import { JwtVerifier } from './auth/jwt-verifier';
 import type { Config } from './config';
 import { ChatFrameHandler } from './connection/chat-frame-handler';
@@ -75,11 +75,12 @@ export async function startServer(config: Config, faults: Faults, logger: Logger
     redis: () => bus.ping(),
   });
 
+  const tools = new ToolRegistry([extractSpendFiguresTool, lookupSpendHistoryTool(chatStore), analyseCostBreakdownTool, recommendOptimizationsTool]);
   const runs = new RunManager({
     runStore,
     sink: fanout,
-    model: new RuleBasedSpendAdvisor(),
-    tools: new ToolRegistry([extractSpendFiguresTool, lookupSpendHistoryTool(chatStore), analyseCostBreakdownTool, recommendOptimizationsTool]),
+    model: createAgentModel(config.agentModel, { tools: tools.list() }),
+    tools,
     faults,
     stepDelayMs: config.agentStepDelayMs,
     instanceId: config.instanceId,

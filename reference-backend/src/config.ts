@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { Limits } from '../../protocol/constants';
+import { AGENT_MODEL_NAMES, DEFAULT_AGENT_MODEL, isAgentModelName, type AgentModelName } from './agent/models';
 import { Faults } from './faults';
 
 export interface Config {
@@ -9,6 +10,8 @@ export interface Config {
   readonly redisUrl: string;
   readonly jwt: JwtConfig;
   readonly agentStepDelayMs: number;
+  /** Which agent model runs (AGENT_MODEL, not in the protocol): a name of agent/models.ts. */
+  readonly agentModel: AgentModelName;
   readonly instanceId: string;
   /** Prefix of every Redis key and pub/sub channel (non-protocol, default `gp:`). */
   readonly redisKeyPrefix: string;
@@ -85,6 +88,13 @@ export function loadConfig(env: Env = process.env, faults: Faults = Faults.none(
     else agentStepDelayMs = parsed;
   }
 
+  let agentModel: AgentModelName = DEFAULT_AGENT_MODEL;
+  const rawModel = nonEmpty(env.AGENT_MODEL);
+  if (rawModel !== undefined) {
+    if (isAgentModelName(rawModel)) agentModel = rawModel;
+    else problem('AGENT_MODEL', `must be one of ${AGENT_MODEL_NAMES.join(', ')} (got "${rawModel}")`);
+  }
+
   const instanceId = nonEmpty(env.INSTANCE_ID) ?? `${hostname()}-${process.pid}`;
   const redisKeyPrefix = env.REDIS_KEY_PREFIX ?? 'gp:';
 
@@ -96,6 +106,7 @@ export function loadConfig(env: Env = process.env, faults: Faults = Faults.none(
     redisUrl: redisUrl as string,
     jwt: { secret: secret as string, issuer: issuer as string, audience: audience as string },
     agentStepDelayMs,
+    agentModel,
     instanceId,
     redisKeyPrefix,
   };

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AgentRunner, type RunOutcome } from '../src/agent/agent-runner';
-import { isCostRequest, RuleBasedSpendAdvisor } from '../src/agent/rule-based-advisor';
+import { AgentRunner, type RunOutcome } from '../src/agent/runtime/agent-runner';
+import { isCostRequest, RuleBasedSpendAdvisor } from '../src/agent/advisor/rule-based-advisor';
 import {
   analyseCostBreakdownTool,
   extractSpendFiguresTool,
   lookupSpendHistoryTool,
   recommendOptimizationsTool,
   type SpendHistorySource,
-} from '../src/agent/tools/spend-tools';
-import { ToolRegistry } from '../src/agent/tools/tool';
+} from '../src/agent/advisor/spend-tools';
+import { ToolRegistry } from '../src/agent/runtime/tool-registry';
 import { Faults, type FaultName } from '../src/faults';
 import type { RunResult } from '../src/frames/server-frames';
 import { RunEventEmitter } from '../src/runs/run-event-emitter';
@@ -189,6 +189,50 @@ void describe('RuleBasedSpendAdvisor + AgentRunner', () => {
     assert.ok(outcome.status === 'error' && outcome.error.code === 'SHUTTING_DOWN');
     assertWellFormed(h.sink.frames);
     assert.deepEqual(h.sink.types(), ['agent_started', 'agent_thinking', 'agent_completed']);
+  });
+
+  void it("hands the model the run's abort signal, aborted on shutdown", async () => {
+    const signals: AbortSignal[] = [];
+    const advisor = new RuleBasedSpendAdvisor();
+    const controller = new AbortController();
+    const sink = new CollectingSink();
+    const runner = new AgentRunner(
+      {
+        model: { name: advisor.name, nextStep: (state, signal) => (signals.push(signal), advisor.nextStep(state)) },
+        tools: new ToolRegistry([]),
+        emitter: new RunEventEmitter(RUN, new MemoryEventStore(), sink, Faults.none()),
+        faults: Faults.none(),
+        stepDelayMs: 0,
+        signal: controller.signal,
+      },
+      RUN,
+    );
+    await runner.run('hello');
+    assert.ok(signals.length > 0 && signals.every((s) => s === controller.signal));
+    controller.abort();
+    assert.equal(signals[0]?.aborted, true);
+  });
+
+  void it('ends the run with TOOL_FAILED when a model calls a tool with arguments its schema refuses', async () => {
+    const sink = new CollectingSink();
+    let asked = 0;
+    const runner = new AgentRunner(
+      {
+        model: {
+          name: 'bad-args',
+          nextStep: () => Promise.resolve(asked++ === 0 ? { kind: 'tool_call', toolName: 'extract_spend_figures', args: { text: 42 } } : { kind: 'thought', thought: 'unreachable' }),
+        },
+        tools: new ToolRegistry([extractSpendFiguresTool]),
+        emitter: new RunEventEmitter(RUN, new MemoryEventStore(), sink, Faults.none()),
+        faults: Faults.none(),
+        stepDelayMs: 0,
+        signal: new AbortController().signal,
+      },
+      RUN,
+    );
+    const outcome = await runner.run('anything');
+    assert.ok(outcome.status === 'error' && outcome.error.code === 'TOOL_FAILED' && /invalid arguments/.test(outcome.error.message));
+    assertWellFormed(sink.frames);
   });
 
   void it('plants the agent_events faults', async () => {

@@ -28,6 +28,7 @@ void describe('loadConfig', () => {
     assert.equal(config.port, 8080);
     assert.equal(config.agentStepDelayMs, 0);
     assert.equal(config.redisKeyPrefix, 'gp:');
+    assert.equal(config.agentModel, 'advisor');
     assert.match(config.instanceId, /-\d+$/);
   });
 
@@ -54,6 +55,12 @@ void describe('loadConfig', () => {
     assert.equal(loadConfig({ ...valid, JWT_SECRET: 'short' }, faults).jwt.secret, fallback);
     assert.equal(loadConfig(valid, faults).jwt.secret, valid.JWT_SECRET);
     assert.deepEqual(problemsOf({ ...valid, JWT_SECRET: undefined, JWT_ISSUER: '' }, faults), ['JWT_ISSUER']);
+  });
+
+  void it('chooses the agent model with AGENT_MODEL, naming it in the error for an unknown one', () => {
+    assert.equal(loadConfig({ ...valid, AGENT_MODEL: 'advisor' }).agentModel, 'advisor');
+    assert.deepEqual(problemsOf({ ...valid, AGENT_MODEL: 'gpt-9' }), ['AGENT_MODEL']);
+    assert.deepEqual(problemsOf({ ...valid, AGENT_MODEL: 'toString' }), ['AGENT_MODEL']);
   });
 
   void it('requires issuer and audience', () => {

@@ -1,6 +1,6 @@
-import { AgentRunner } from '../agent/agent-runner';
-import type { AgentModel } from '../agent/model';
-import type { ToolRegistry } from '../agent/tools/tool';
+import { AgentRunner } from '../agent/runtime/agent-runner';
+import type { AgentModel } from '../agent/runtime/model';
+import type { ToolRegistry } from '../agent/runtime/tool-registry';
 import type { ConnectionId, RunId } from '../domain/ids';
 import type { Faults } from '../faults';
 import { describeError, OutageLog, type Logger } from '../logger';

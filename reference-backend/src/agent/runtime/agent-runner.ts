@@ -1,10 +1,11 @@
-import { newToolCallId, type ToolCallId } from '../domain/ids';
-import type { Faults } from '../faults';
-import type { RunError, RunEventData, RunResult } from '../frames/server-frames';
-import { RunPersistenceError, type RunEventEmitter } from '../runs/run-event-emitter';
-import { AbortedError, delay } from '../util/timing';
+import { ErrorCode } from '../../../../protocol/constants';
+import { newToolCallId, type ToolCallId } from '../../domain/ids';
+import type { Faults } from '../../faults';
+import type { RunError, RunEventData, RunResult } from '../../frames/server-frames';
+import { RunPersistenceError, type RunEventEmitter } from '../../runs/run-event-emitter';
+import { AbortedError, delay } from '../../util/timing';
 import type { AgentModel, AgentState, CompletedStep } from './model';
-import type { ToolContext, ToolRegistry } from './tools/tool';
+import type { ToolContext, ToolRegistry } from './tool-registry';
 
 /** Upper bound on model steps, so a misbehaving model cannot loop forever. */
 const MAX_STEPS = 32;
@@ -44,12 +45,12 @@ class StepLimitError extends Error {
 /** What a run's failure is reported as in `agent_completed.error`. */
 export function runErrorFor(err: unknown): RunError {
   if (err instanceof RunPersistenceError || err instanceof ResultNotStoredError) {
-    return { code: 'SERVICE_UNAVAILABLE', message: `${err.message}; PostgreSQL is unavailable`, retryable: true };
+    return { code: ErrorCode.SERVICE_UNAVAILABLE, message: `${err.message}; PostgreSQL is unavailable`, retryable: true };
   }
   if (err instanceof AbortedError) return { code: 'SHUTTING_DOWN', message: 'the server is shutting down', retryable: true };
   if (err instanceof ToolFailedError) return { code: 'TOOL_FAILED', message: err.message, retryable: true };
-  if (err instanceof StepLimitError) return { code: 'INTERNAL', message: err.message, retryable: false };
-  return { code: 'INTERNAL', message: 'the agent failed unexpectedly', retryable: false };
+  if (err instanceof StepLimitError) return { code: ErrorCode.INTERNAL, message: err.message, retryable: false };
+  return { code: ErrorCode.INTERNAL, message: 'the agent failed unexpectedly', retryable: false };
 }
 
 /**
@@ -105,7 +106,7 @@ export class AgentRunner {
     const state: AgentState = { request, steps };
     for (let i = 0; i < MAX_STEPS; i += 1) {
       if (this.deps.signal.aborted) throw new AbortedError();
-      const step = await this.deps.model.nextStep(state);
+      const step = await this.deps.model.nextStep(state, this.deps.signal);
       if (step.kind === 'final_answer') return step.result;
       if (step.kind === 'thought') {
         await this.think(step.thought);
@@ -148,7 +149,7 @@ export class AgentRunner {
     await this.deps.emitter.emit('tool_executing', { tool_call_id: toolCallId, tool_name: toolName, args });
     const execution = (async () => {
       try {
-        return await this.deps.tools.get(toolName).execute(args, this.context);
+        return await this.deps.tools.execute(toolName, args, this.context);
       } catch (err) {
         throw new ToolFailedError(toolName, err);
       }
