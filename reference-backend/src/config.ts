@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import { Limits } from '../../protocol/constants';
 import { AGENT_MODEL_NAMES, DEFAULT_AGENT_MODEL, isAgentModelName, type AgentModelName } from './agent/models';
-import { Faults } from './faults';
 
 export interface Config {
   readonly host: string;
@@ -44,13 +43,13 @@ export class ConfigError extends Error {
 /** Exit status for a configuration error (EX_CONFIG from sysexits.h). */
 export const CONFIG_ERROR_EXIT_CODE = 78;
 
-/** Only with the planted fault default_secret: used instead of a missing or short JWT_SECRET. */
-const PLANTED_DEFAULT_SECRET = 'golden-path-default-secret-please-change-me!!';
+export type Env = Readonly<Record<string, string | undefined>>;
 
-type Env = Readonly<Record<string, string | undefined>>;
+/** How the configuration is read (main.ts; planted faults may wrap it). */
+export type LoadConfig = (env: Env) => Config;
 
 /** Read and validate the configuration; throws ConfigError listing every problem. */
-export function loadConfig(env: Env = process.env, faults: Faults = Faults.none()): Config {
+export function loadConfig(env: Env = process.env): Config {
   const problems: ConfigProblem[] = [];
   const problem = (variable: string, message: string): void => {
     problems.push({ variable, message });
@@ -69,8 +68,7 @@ export function loadConfig(env: Env = process.env, faults: Faults = Faults.none(
   const databaseUrl = requiredUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], problem);
   const redisUrl = requiredUrl(env, 'REDIS_URL', ['redis:', 'rediss:'], problem);
 
-  let secret = env.JWT_SECRET;
-  if (faults.has('default_secret') && Buffer.byteLength(secret ?? '', 'utf8') < Limits.minJwtSecretBytes) secret = PLANTED_DEFAULT_SECRET;
+  const secret = env.JWT_SECRET;
   if (secret === undefined || secret === '') problem('JWT_SECRET', 'is required');
   else if (Buffer.byteLength(secret, 'utf8') < Limits.minJwtSecretBytes)
     problem('JWT_SECRET', `must be at least ${Limits.minJwtSecretBytes} bytes`);

@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Subprotocol } from '../../../protocol/constants';
 
 /** `Authorization: Bearer <jwt>`; null when absent or another scheme. */
@@ -41,8 +41,7 @@ export function handshakeToken(headers: IncomingHttpHeaders): string | null {
   return subprotocolToken(offeredSubprotocols(headers));
 }
 
-/** Only for the planted fault query_token_accepted: `?token=<jwt>` (the protocol forbids it). */
-export function queryToken(url: string | undefined): string | null {
-  const token = new URL(url ?? '/', 'http://localhost').searchParams.get('token');
-  return token === null || token === '' ? null : token;
-}
+/** Where the gateway reads a handshake's token from: by default handshakeToken(req.headers). */
+export type HandshakeTokenReader = (req: IncomingMessage) => string | null;
+
+export const headerOrSubprotocolToken: HandshakeTokenReader = (req) => handshakeToken(req.headers);

@@ -1,13 +1,13 @@
 import { ErrorCode, Permission } from '../../../protocol/constants';
 import { parseRunId, parseThreadId, type ConnectionId, type ThreadId } from '../domain/ids';
-import type { Faults } from '../faults';
-import type { DependencyMonitor } from '../health/dependency-monitor';
 import type { PingFrame, ResumeFrame, UserMessageFrame, ClientFrame } from '../frames/client-frames';
-import { errorFrame, messageAcceptedFrame, pongFrame, type ErrorContext } from '../frames/server-frames';
+import { errorFrame, messageAcceptedFrame, pongFrame } from '../frames/server-frames';
+import type { DependencyStatusView } from '../health/dependency-monitor';
 import type { Acceptance, ChatStore, IncomingUserMessage, RunTicket } from '../storage/chat-store';
 import { isDatabaseUnavailable } from '../storage/database';
 import type { RunStore } from '../storage/run-store';
-import type { FrameHandler, FrameSession } from './client-connection';
+import { POSTGRES_UNAVAILABLE, type ChatAvailability } from './chat-availability';
+import type { FrameHandler, FrameSession } from './frame-handling';
 
 /** Starts accepted runs (see RunManager). */
 export interface RunStarter {
@@ -19,21 +19,16 @@ export interface ChatFrameHandlerDeps {
   readonly chatStore: ChatStore;
   readonly runStore: RunStore;
   readonly runs: RunStarter;
-  readonly monitor: DependencyMonitor;
+  readonly availability: ChatAvailability;
+  readonly dependencies: DependencyStatusView;
   readonly isShuttingDown: () => boolean;
-  readonly faults: Faults;
 }
 
 /** A failed attempt this quick (a stale pooled connection) is retried once; slower ones are not, to answer within 5 s. */
 const QUICK_FAILURE_MS = 1000;
 
-const POSTGRES_DOWN = 'PostgreSQL is unavailable; retry later';
-
 /** The chat protocol's client frames: user_message, resume, ping. */
 export class ChatFrameHandler implements FrameHandler {
-  /** Only with the planted fault no_db_recovery: a user_message failed because PostgreSQL was down. */
-  private postgresFailedOnce = false;
-
   constructor(private readonly deps: ChatFrameHandlerDeps) {}
 
   async handle(session: FrameSession, frame: ClientFrame): Promise<void> {
@@ -49,8 +44,7 @@ export class ChatFrameHandler implements FrameHandler {
 
   private async userMessage(session: FrameSession, frame: UserMessageFrame): Promise<void> {
     const context = { clientMessageId: frame.clientMessageId };
-    const { faults, monitor } = this.deps;
-    if (!session.user.permissions.has(Permission.Write) && !faults.has('write_not_enforced')) {
+    if (!session.user.permissions.has(Permission.Write)) {
       return session.send(errorFrame(ErrorCode.FORBIDDEN, 'the token lacks the write permission', context));
     }
     if (this.deps.isShuttingDown()) {
@@ -61,27 +55,19 @@ export class ChatFrameHandler implements FrameHandler {
       threadId = parseThreadId(frame.threadId);
       if (threadId === null) return session.send(errorFrame(ErrorCode.NOT_FOUND, 'thread not found', context));
     }
-    if (!monitor.isUp('postgres') || (this.postgresFailedOnce && faults.has('no_db_recovery'))) return this.postgresDown(session, context);
-    if (faults.has('redis_required') && !monitor.isUp('redis')) {
-      return session.send(errorFrame(ErrorCode.SERVICE_UNAVAILABLE, 'Redis is unavailable; retry later', context));
-    }
+    const unavailable = this.deps.availability.unavailableReason();
+    if (unavailable !== null) return session.send(errorFrame(ErrorCode.SERVICE_UNAVAILABLE, unavailable, context));
 
     let outcome: Acceptance;
     try {
       outcome = await this.accept({ userId: session.user.userId, clientMessageId: frame.clientMessageId, content: frame.content, threadId });
     } catch (err) {
-      if (isDatabaseUnavailable(err)) return this.postgresDown(session, context);
+      if (isDatabaseUnavailable(err)) return session.send(errorFrame(ErrorCode.SERVICE_UNAVAILABLE, POSTGRES_UNAVAILABLE, context));
       throw err;
     }
     if (outcome.kind === 'thread_not_found') return session.send(errorFrame(ErrorCode.NOT_FOUND, 'thread not found', context));
     session.send(messageAcceptedFrame(outcome.acceptance));
     this.deps.runs.startIfPending(outcome.run, session.id);
-  }
-
-  private postgresDown(session: FrameSession, context: ErrorContext): void {
-    this.postgresFailedOnce = true;
-    if (this.deps.faults.has('silent_when_db_down')) return;
-    session.send(errorFrame(ErrorCode.SERVICE_UNAVAILABLE, POSTGRES_DOWN, context));
   }
 
   /** Accepting is idempotent, so one quick retry is safe whatever became of the first attempt. */
@@ -103,7 +89,7 @@ export class ChatFrameHandler implements FrameHandler {
     const hold = session.holdRunEvents(runId);
     let deliveredUpTo = 0;
     try {
-      if (!this.deps.monitor.isUp('postgres')) return session.send(errorFrame(ErrorCode.SERVICE_UNAVAILABLE, POSTGRES_DOWN, context));
+      if (!this.deps.dependencies.isUp('postgres')) return session.send(errorFrame(ErrorCode.SERVICE_UNAVAILABLE, POSTGRES_UNAVAILABLE, context));
       if (!(await this.deps.runStore.isOwnedBy(runId, session.user.userId))) {
         return session.send(errorFrame(ErrorCode.NOT_FOUND, 'run not found', context));
       }
@@ -111,7 +97,7 @@ export class ChatFrameHandler implements FrameHandler {
       for (const event of events) session.send(event.frameText);
       deliveredUpTo = Math.max(frame.afterSeq, events[events.length - 1]?.seq ?? 0);
     } catch (err) {
-      if (isDatabaseUnavailable(err)) return session.send(errorFrame(ErrorCode.SERVICE_UNAVAILABLE, POSTGRES_DOWN, context));
+      if (isDatabaseUnavailable(err)) return session.send(errorFrame(ErrorCode.SERVICE_UNAVAILABLE, POSTGRES_UNAVAILABLE, context));
       throw err;
     } finally {
       hold.release(deliveredUpTo);

@@ -2,11 +2,16 @@ import { Limits } from '../../../protocol/constants';
 
 export type RateDecision = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number };
 
+export interface RateLimiter {
+  /** Take one unit of capacity, or learn how long to wait for it. */
+  tryAcquire(): RateDecision;
+}
+
 /**
  * Sliding-window limiter: at most `limit` accepted events in any `windowMs`.
  * Rejected events do not consume capacity.
  */
-export class SlidingWindowRateLimiter {
+export class SlidingWindowRateLimiter implements RateLimiter {
   private readonly accepted: number[] = [];
 
   constructor(

@@ -1,5 +1,5 @@
 import { Permission, RefusalStatus, USER_ID_PATTERN } from '../../../protocol/constants';
-import type { VerifiedClaims, JwtVerifier } from '../auth/jwt-verifier';
+import type { TokenVerifier, VerifiedClaims } from '../auth/jwt-verifier';
 import { parseUserId, type UserId } from '../domain/ids';
 
 /** Who is on the other end of a connection or request, built once from a verified token. */
@@ -33,7 +33,7 @@ export function userContextFromClaims(claims: VerifiedClaims): UserContext | nul
  * The single authentication path shared by the WebSocket handshake and the
  * HTTP API: verify the token, build the context, require `read`.
  */
-export function authenticate(verifier: JwtVerifier, token: string | null): Authentication {
+export function authenticate(verifier: TokenVerifier, token: string | null): Authentication {
   if (token === null) return unauthorized('missing bearer token');
   const verification = verifier.verify(token);
   if (!verification.ok) return unauthorized(`invalid token: ${verification.reason}`);

@@ -3,6 +3,11 @@ import { withTimeout } from '../util/timing';
 
 export type DependencyStatus = 'up' | 'down';
 
+/** Whether a dependency is up right now: what most components need of the monitor. */
+export interface DependencyStatusView {
+  isUp(dependency: Dependency): boolean;
+}
+
 /** One dependency's health probe; resolves true when it is usable. */
 export type HealthProbe = () => Promise<boolean>;
 
@@ -16,7 +21,7 @@ const PROBE_TIMEOUT_MS = 1500;
  * PostgreSQL starts as down until its first successful probe (which also
  * migrates the schema); recovery needs no restart.
  */
-export class DependencyMonitor {
+export class DependencyMonitor implements DependencyStatusView {
   private readonly status: Record<Dependency, DependencyStatus> = { postgres: 'down', redis: 'down' };
   private readonly inFlight: Partial<Record<Dependency, Promise<void>>> = {};
   private timer: NodeJS.Timeout | undefined;

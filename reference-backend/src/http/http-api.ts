@@ -1,10 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { HttpPath, READINESS_STATUS, WEBSOCKET_PATH } from '../../../protocol/constants';
-import type { JwtVerifier } from '../auth/jwt-verifier';
+import type { TokenVerifier } from '../auth/jwt-verifier';
 import { bearerToken } from '../auth/token-extraction';
 import { authenticate } from '../connection/user-context';
 import { parseThreadId } from '../domain/ids';
-import type { Faults } from '../faults';
 import type { DependencyMonitor } from '../health/dependency-monitor';
 import type { Logger } from '../logger';
 import type { ChatStore } from '../storage/chat-store';
@@ -15,10 +14,9 @@ export interface HttpApiDeps {
   readonly instanceId: string;
   readonly openConnections: () => number;
   readonly monitor: DependencyMonitor;
-  readonly verifier: JwtVerifier;
+  readonly verifier: TokenVerifier;
   readonly chatStore: ChatStore;
   readonly logger: Logger;
-  readonly faults: Faults;
 }
 
 /** `HttpPath.history(id)` read backwards: what comes before and after the thread id. */
@@ -32,7 +30,7 @@ function historyThreadSegment(path: string): string | null {
 }
 
 /** Plain HTTP routes: health, readiness and thread history. */
-export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: ServerResponse) => void {
+export function createHttpApi(deps: HttpApiDeps): RequestListener {
   return (req, res) => {
     handle(deps, req, res).catch((err: unknown) => {
       deps.logger.error('http request failed', err);
@@ -56,7 +54,6 @@ async function handle(deps: HttpApiDeps, req: IncomingMessage, res: ServerRespon
     return sendJson(res, 200, { status: 'ok', instance_id: deps.instanceId, connections: deps.openConnections() });
   }
   if (path === HttpPath.readiness) {
-    if (deps.faults.has('ready_lies')) return sendJson(res, 200, { status: 'ready', dependencies: { postgres: 'up', redis: 'up' } });
     const readiness = deps.monitor.readiness();
     return sendJson(res, READINESS_STATUS[readiness], { status: readiness, dependencies: deps.monitor.snapshot() });
   }
