@@ -2,7 +2,7 @@ import { parseCommandLine, CliUsageError } from './cli';
 import { CONFIG_ERROR_EXIT_CODE, ConfigError, loadConfig } from './config';
 import { decorate, NO_DECORATORS, type Decorators } from './decorators';
 import { FAULTS, UnknownFaultError, type FaultName } from './faults/catalogue';
-import { consoleLogger, describeError, guardOutputStreams } from './logger';
+import { consoleLogger, crashOn, describeError, guardOutputStreams } from './logger';
 import type { StartServer } from './app';
 
 const USAGE_EXIT_CODE = 2;
@@ -50,9 +50,8 @@ async function main(): Promise<void> {
 
   const logger = consoleLogger;
   guardOutputStreams();
-  // Never die on a stray error: a crash would drop every WebSocket without a close frame.
-  process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', reason));
-  process.on('uncaughtException', (err) => logger.error('uncaught exception', err));
+  process.on('unhandledRejection', crashOn('unhandled rejection', logger));
+  process.on('uncaughtException', crashOn('uncaught exception', logger));
 
   // Loaded only once the configuration is known to be good: a refusal to start stays fast.
   // eslint-disable-next-line @typescript-eslint/no-require-imports

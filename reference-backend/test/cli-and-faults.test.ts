@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CliUsageError, parseCommandLine } from '../src/cli';
+import { CRASH_EXIT_CODE, crashOn } from '../src/logger';
 import { FAULT_CATALOGUE, parseFaultNames, UnknownFaultError } from '../src/faults/catalogue';
 
 void describe('fault registry', () => {
@@ -88,5 +89,20 @@ void describe('parseCommandLine', () => {
     assert.throws(() => parseCommandLine(['--verbose']), CliUsageError);
     assert.throws(() => parseCommandLine(['--fault']), CliUsageError);
     assert.throws(() => parseCommandLine(['--fault=bogus']), UnknownFaultError);
+  });
+});
+
+void describe('crashOn', () => {
+  void it('logs an error nothing handled and exits with EX_SOFTWARE', () => {
+    const logged: string[] = [];
+    const logger = { info: () => undefined, warn: () => undefined, error: (message: string, err?: unknown) => void logged.push(`${message}: ${String(err)}`) };
+    let exitCode: number | undefined;
+    const handler = crashOn('uncaught exception', logger, (code) => {
+      exitCode = code;
+      throw new Error('exited');
+    });
+    assert.throws(() => handler(new Error('boom')), /exited/);
+    assert.deepEqual(logged, ['uncaught exception: Error: boom']);
+    assert.equal(exitCode, CRASH_EXIT_CODE);
   });
 });
