@@ -1,40 +1,53 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WebSocket } from 'ws';
-import { ToolRegistry } from './agent/tools/tool';
+import { CloseCode, Timing } from '../../protocol/constants';
 import {
   analyseCostBreakdownTool,
   extractSpendFiguresTool,
   lookupSpendHistoryTool,
   recommendOptimizationsTool,
-} from './agent/tools/spend-tools';
-import { RuleBasedSpendAdvisor } from './agent/rule-based-advisor';
-import { JwtVerifier } from './auth/jwt-verifier';
+} from './agent/advisor/spend-tools';
+import { createAgentModel } from './agent/models';
+import { ToolRegistry } from './agent/runtime/tool-registry';
+import { JwtVerifier, protocolTokenRules } from './auth/jwt-verifier';
+import { headerOrSubprotocolToken } from './auth/token-extraction';
 import type { Config } from './config';
+import { postgresRequired } from './connection/chat-availability';
 import { ChatFrameHandler } from './connection/chat-frame-handler';
-import { ClientConnection, CloseCode, type ConnectionLifecycle } from './connection/client-connection';
+import { ClientConnection, type ConnectionLifecycle } from './connection/client-connection';
+import { protocolConnectionPolicy } from './connection/connection-policy';
 import { ConnectionSlots } from './connection/connection-slots';
+import { ClientFrameDispatcher } from './connection/frame-handling';
 import { LocalConnections } from './connection/local-connections';
-import { UpgradeBurst } from './connection/upgrade-burst';
+import { OpenConnectionSet } from './connection/open-connections';
 import type { UserContext } from './connection/user-context';
-import type { Faults } from './faults';
+import { decorate, NO_DECORATORS, type Decorators } from './decorators';
+import { clientFrameReader } from './frames/client-frames';
 import { DependencyMonitor } from './health/dependency-monitor';
 import { createHttpApi } from './http/http-api';
-import { WebSocketGateway } from './http/websocket-gateway';
+import { answerBeforeUpgrade, WebSocketGateway } from './http/websocket-gateway';
 import { describeError, type Logger } from './logger';
 import { RedisBus } from './realtime/redis-bus';
 import { RunEventFanout } from './realtime/run-event-fanout';
+import { SequentialRunEventEncoder } from './runs/run-event-encoder';
+import { RunEventEmitter } from './runs/run-event-emitter';
+import type { RunIdentity } from './runs/run-events';
 import { RunManager } from './runs/run-manager';
-import { ChatStore } from './storage/chat-store';
-import { Database, isDatabaseUnavailable } from './storage/database';
-import { RunStore } from './storage/run-store';
-import { migrateSchema, migrateSchemaWithoutLock } from './storage/schema';
+import { PostgresChatStore } from './storage/chat-store';
+import { Database } from './storage/database';
+import { PostgresRunStore } from './storage/run-store';
+import { migrateSchema } from './storage/schema';
 import { delay, withTimeout } from './util/timing';
 
-/** Shutdown: in-flight runs get this long before they are ended with an error (protocol: up to 10 s). */
-const SHUTDOWN_RUN_GRACE_MS = 9000;
+/** Shutdown: how much of the protocol's drain bound is kept for announcing the failed runs. */
+const SHUTDOWN_DRAIN_MARGIN_MS = 1000;
+/** Shutdown: in-flight runs get this long before they are ended with an error (the protocol allows up to 10 s). */
+const SHUTDOWN_RUN_GRACE_MS = Timing.shutdownDrainMs - SHUTDOWN_DRAIN_MARGIN_MS;
 /** Shutdown: how long clients get to answer our 1001 close frame. */
 const SHUTDOWN_CLOSE_HANDSHAKE_MS = 1500;
+/** Shutdown: how long closing the PostgreSQL pool may take. */
+const SHUTDOWN_POOL_CLOSE_MS = 1000;
 /** Startup: how long the first dependency check may delay listening. */
 const STARTUP_CHECK_MS = 1500;
 /** Connection setup: how long it waits for the instance's Redis subscription still on its way after a reconnect. */
@@ -47,15 +60,23 @@ export interface RunningServer {
   shutdown(): Promise<void>;
 }
 
-/** Composition root: build every component, wire them, listen. */
-export async function startServer(config: Config, faults: Faults, logger: Logger): Promise<RunningServer> {
+export type StartServer = (config: Config, logger: Logger, decorators?: Decorators) => Promise<RunningServer>;
+
+/**
+ * Composition root: build every component, wire them, listen. `decorators`
+ * may wrap components where they are built (see decorators.ts); by default
+ * none is.
+ */
+export const startServer: StartServer = async (config, logger, decorators = NO_DECORATORS) => {
   const db = new Database(config.databaseUrl, logger, `golden-path ${config.instanceId}`);
-  const chatStore = new ChatStore(db, faults);
-  const runStore = new RunStore(db, faults);
+  const chatStore = decorate(decorators.chatStore, new PostgresChatStore(db), { db });
+  const runStore = decorate(decorators.runStore, new PostgresRunStore(db), { db });
 
   const connections = new LocalConnections();
+  const localDelivery = decorate(decorators.localDelivery, connections, { connections });
   const bus: RedisBus = new RedisBus(config.redisUrl, config.redisKeyPrefix, config.instanceId, (event) => fanout.deliverRemote(event), logger);
-  const fanout = new RunEventFanout(connections, bus, faults);
+  const fanout = new RunEventFanout(localDelivery, bus);
+  const sink = decorate(decorators.runEventSink, fanout, { local: localDelivery, connections });
 
   let schemaReady = false;
   const monitor = new DependencyMonitor({
@@ -72,12 +93,15 @@ export async function startServer(config: Config, faults: Faults, logger: Logger
     redis: () => bus.ping(),
   });
 
+  const tools = new ToolRegistry([extractSpendFiguresTool, lookupSpendHistoryTool(chatStore), analyseCostBreakdownTool, recommendOptimizationsTool]);
   const runs = new RunManager({
     runStore,
-    sink: fanout,
-    model: new RuleBasedSpendAdvisor(),
-    tools: new ToolRegistry([extractSpendFiguresTool, lookupSpendHistoryTool(chatStore), analyseCostBreakdownTool, recommendOptimizationsTool]),
-    faults,
+    eventsOf: (run: RunIdentity) => {
+      const encoder = decorate(decorators.runEventEncoder, new SequentialRunEventEncoder(run), {});
+      return decorate(decorators.runEvents, new RunEventEmitter(run, runStore, sink, encoder), {});
+    },
+    model: createAgentModel(config.agentModel, { tools: tools.list() }),
+    tools,
     stepDelayMs: config.agentStepDelayMs,
     instanceId: config.instanceId,
     logger,
@@ -85,57 +109,65 @@ export async function startServer(config: Config, faults: Faults, logger: Logger
 
   let shuttingDown = false;
   const isShuttingDown = (): boolean => shuttingDown;
-  const frameHandler = new ChatFrameHandler({ chatStore, runStore, runs, monitor, isShuttingDown, faults });
+  const chatHandler = new ChatFrameHandler({
+    chatStore,
+    runStore,
+    runs,
+    availability: decorate(decorators.chatAvailability, postgresRequired(monitor), { dependencies: monitor }),
+    dependencies: monitor,
+    isShuttingDown,
+  });
+  const textHandler = decorate(
+    decorators.textFrameHandler,
+    new ClientFrameDispatcher(
+      decorate(decorators.clientFrameReader, clientFrameReader, {}),
+      decorate(decorators.chatFrameHandler, chatHandler, { isShuttingDown }),
+      logger,
+    ),
+    {},
+  );
 
-  /** Every upgraded connection, established or still setting up. */
-  const liveConnections = new Set<ClientConnection>();
-  /** Only with the planted fault connection_count_leak: closed connections still counted by /health. */
-  let leakedConnections = 0;
-  const burst = faults.has('burst_1011') ? new UpgradeBurst() : null;
-  const lifecycle: ConnectionLifecycle = {
-    prepare: async () => {
-      // The instance's one Redis subscription covers every user: no per-connection Redis command. Only
-      // right after Redis came back may it still be on its way; then wait for it (bounded) while Redis counts as up.
-      const subscription = monitor.isUp('redis') ? bus.subscriptionPending(SUBSCRIPTION_WAIT_MS) : undefined;
-      if (subscription !== undefined) await subscription;
-      return faults.has('degraded_hidden') ? [] : monitor.down();
+  const openConnections = decorate(decorators.openConnections, new OpenConnectionSet<ClientConnection>(), {});
+  const lifecycle = decorate<ConnectionLifecycle, Record<string, never>>(
+    decorators.connectionLifecycle,
+    {
+      opened: (connection) => openConnections.add(connection),
+      prepare: async () => {
+        // The instance's one Redis subscription covers every user: no per-connection Redis command. Only
+        // right after Redis came back may it still be on its way; then wait for it (bounded) while Redis counts as up.
+        const subscription = monitor.isUp('redis') ? bus.subscriptionPending(SUBSCRIPTION_WAIT_MS) : undefined;
+        if (subscription !== undefined) await subscription;
+        return monitor.down();
+      },
+      established: (connection) => connections.add(connection),
+      closed: (connection) => {
+        openConnections.delete(connection);
+        connections.remove(connection);
+      },
     },
-    established: (connection) => {
-      connections.add(connection);
-      if (burst?.pickEstablished() === true) connection.close(CloseCode.INTERNAL_ERROR, 'internal error');
-    },
-    closed: (connection) => {
-      if (faults.has('connection_count_leak')) leakedConnections += 1;
-      liveConnections.delete(connection);
-      connections.remove(connection);
-    },
-  };
+    {},
+  );
+  const policy = decorate(decorators.connectionPolicy, protocolConnectionPolicy, {});
 
-  const verifier = new JwtVerifier(config.jwt, faults);
+  const rules = decorate(decorators.tokenRules, protocolTokenRules(config.jwt), {});
+  const verifier = decorate(decorators.tokenVerifier, new JwtVerifier(rules), { rules });
   const gateway = new WebSocketGateway({
     verifier,
     slots: new ConnectionSlots(),
     isShuttingDown,
     logger,
-    faults,
-    onConnection: (ws: WebSocket, user: UserContext) => {
-      burst?.recordUpgrade();
-      const connection = new ClientConnection(ws, user, frameHandler, lifecycle, logger, faults);
-      liveConnections.add(connection);
-      connection.start();
-    },
+    maxMessageBytes: policy.maxMessageBytes,
+    readToken: decorate(decorators.handshakeToken, headerOrSubprotocolToken, {}),
+    refuse: decorate(decorators.refuseHandshake, answerBeforeUpgrade, {}),
+    onConnection: (ws: WebSocket, user: UserContext) => new ClientConnection(ws, user, { textHandler, lifecycle, policy, logger }).start(),
   });
 
   const server = createServer(
-    createHttpApi({
-      instanceId: config.instanceId,
-      openConnections: () => liveConnections.size + leakedConnections,
-      monitor,
-      verifier,
-      chatStore,
-      logger,
-      faults,
-    }),
+    decorate(
+      decorators.httpApi,
+      createHttpApi({ instanceId: config.instanceId, openConnections: () => openConnections.count, monitor, verifier, chatStore, logger }),
+      {},
+    ),
   );
   server.on('upgrade', gateway.handleUpgrade);
   server.on('clientError', (err, socket) => {
@@ -143,15 +175,6 @@ export async function startServer(config: Config, faults: Faults, logger: Logger
     else socket.destroy(err);
   });
 
-  if (faults.has('migration_race')) {
-    // Planted fault: migrate at startup without the lock; a collision with another instance is fatal.
-    try {
-      await migrateSchemaWithoutLock(db);
-      schemaReady = true;
-    } catch (err) {
-      if (!isDatabaseUnavailable(err)) throw err;
-    }
-  }
   // Know the dependencies before the first client arrives, without letting a dead one delay startup for long.
   await withTimeout(monitor.checkNow(), STARTUP_CHECK_MS, 'startup dependency check').catch((err: unknown) =>
     logger.warn(describeError(err)),
@@ -171,19 +194,19 @@ export async function startServer(config: Config, faults: Faults, logger: Logger
       server.close();
       server.closeIdleConnections();
       await runs.drain(SHUTDOWN_RUN_GRACE_MS);
-      const open = [...liveConnections];
-      for (const connection of open) connection.close(CloseCode.GOING_AWAY, 'server shutting down');
+      const open = openConnections.all();
+      for (const connection of open) connection.close(CloseCode.GoingAway, 'server shutting down');
       await Promise.race([Promise.all(open.map((c) => c.closed())), delay(SHUTDOWN_CLOSE_HANDSHAKE_MS)]);
-      for (const connection of liveConnections) connection.terminate();
+      for (const connection of openConnections.all()) connection.terminate();
       monitor.stop();
       await bus.close();
-      await withTimeout(db.close(), 1000, 'closing the PostgreSQL pool').catch((err: unknown) => logger.warn(describeError(err)));
+      await withTimeout(db.close(), SHUTDOWN_POOL_CLOSE_MS, 'closing the PostgreSQL pool').catch((err: unknown) => logger.warn(describeError(err)));
     })();
     return shutdownPromise;
   };
 
   return { url: `http://${config.host}:${port}`, port, shutdown };
-}
+};
 
 function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {

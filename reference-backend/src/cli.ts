@@ -1,4 +1,4 @@
-import { parseFaultNames, type FaultName } from './faults';
+import { parseFaultNames, type FaultName } from './faults/catalogue';
 
 export interface CliOptions {
   readonly listFaults: boolean;

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { Faults } from './faults';
+import { Limits } from '../../protocol/constants';
+import { AGENT_MODEL_NAMES, DEFAULT_AGENT_MODEL, isAgentModelName, type AgentModelName } from './agent/models';
 
 export interface Config {
   readonly host: string;
@@ -8,6 +9,8 @@ export interface Config {
   readonly redisUrl: string;
   readonly jwt: JwtConfig;
   readonly agentStepDelayMs: number;
+  /** Which agent model runs (AGENT_MODEL, not in the protocol): a name of agent/models.ts. */
+  readonly agentModel: AgentModelName;
   readonly instanceId: string;
   /** Prefix of every Redis key and pub/sub channel (non-protocol, default `gp:`). */
   readonly redisKeyPrefix: string;
@@ -40,14 +43,13 @@ export class ConfigError extends Error {
 /** Exit status for a configuration error (EX_CONFIG from sysexits.h). */
 export const CONFIG_ERROR_EXIT_CODE = 78;
 
-const MIN_JWT_SECRET_BYTES = 32;
-/** Only with the planted fault default_secret: used instead of a missing or short JWT_SECRET. */
-const PLANTED_DEFAULT_SECRET = 'golden-path-default-secret-please-change-me!!';
+export type Env = Readonly<Record<string, string | undefined>>;
 
-type Env = Readonly<Record<string, string | undefined>>;
+/** How the configuration is read (main.ts; planted faults may wrap it). */
+export type LoadConfig = (env: Env) => Config;
 
 /** Read and validate the configuration; throws ConfigError listing every problem. */
-export function loadConfig(env: Env = process.env, faults: Faults = Faults.none()): Config {
+export function loadConfig(env: Env = process.env): Config {
   const problems: ConfigProblem[] = [];
   const problem = (variable: string, message: string): void => {
     problems.push({ variable, message });
@@ -66,11 +68,10 @@ export function loadConfig(env: Env = process.env, faults: Faults = Faults.none(
   const databaseUrl = requiredUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], problem);
   const redisUrl = requiredUrl(env, 'REDIS_URL', ['redis:', 'rediss:'], problem);
 
-  let secret = env.JWT_SECRET;
-  if (faults.has('default_secret') && Buffer.byteLength(secret ?? '', 'utf8') < MIN_JWT_SECRET_BYTES) secret = PLANTED_DEFAULT_SECRET;
+  const secret = env.JWT_SECRET;
   if (secret === undefined || secret === '') problem('JWT_SECRET', 'is required');
-  else if (Buffer.byteLength(secret, 'utf8') < MIN_JWT_SECRET_BYTES)
-    problem('JWT_SECRET', `must be at least ${MIN_JWT_SECRET_BYTES} bytes`);
+  else if (Buffer.byteLength(secret, 'utf8') < Limits.minJwtSecretBytes)
+    problem('JWT_SECRET', `must be at least ${Limits.minJwtSecretBytes} bytes`);
 
   const issuer = nonEmpty(env.JWT_ISSUER);
   if (issuer === undefined) problem('JWT_ISSUER', 'is required');
@@ -85,6 +86,13 @@ export function loadConfig(env: Env = process.env, faults: Faults = Faults.none(
     else agentStepDelayMs = parsed;
   }
 
+  let agentModel: AgentModelName = DEFAULT_AGENT_MODEL;
+  const rawModel = nonEmpty(env.AGENT_MODEL);
+  if (rawModel !== undefined) {
+    if (isAgentModelName(rawModel)) agentModel = rawModel;
+    else problem('AGENT_MODEL', `must be one of ${AGENT_MODEL_NAMES.join(', ')} (got "${rawModel}")`);
+  }
+
   const instanceId = nonEmpty(env.INSTANCE_ID) ?? `${hostname()}-${process.pid}`;
   const redisKeyPrefix = env.REDIS_KEY_PREFIX ?? 'gp:';
 
@@ -96,6 +104,7 @@ export function loadConfig(env: Env = process.env, faults: Faults = Faults.none(
     redisUrl: redisUrl as string,
     jwt: { secret: secret as string, issuer: issuer as string, audience: audience as string },
     agentStepDelayMs,
+    agentModel,
     instanceId,
     redisKeyPrefix,
   };

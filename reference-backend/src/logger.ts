@@ -29,6 +29,22 @@ export function guardOutputStreams(): void {
   }
 }
 
+/** Exit status after an error nothing handled (EX_SOFTWARE from sysexits.h). */
+export const CRASH_EXIT_CODE = 70;
+
+/**
+ * What to do with an error nothing handled: log it and exit non-zero. Going
+ * on would serve from a state nobody knows; a supervisor restarts the
+ * process, and the runs it leaves open are ended by the next instance's
+ * startup or by another instance (protocol §5).
+ */
+export function crashOn(what: string, logger: Logger, exit: (code: number) => never = (code) => process.exit(code)): (err: unknown) => never {
+  return (err) => {
+    logger.error(what, err);
+    return exit(CRASH_EXIT_CODE);
+  };
+}
+
 export const consoleLogger: Logger = {
   info: (message) => write(process.stdout, `${message}\n`),
   warn: (message) => write(process.stderr, `warn: ${message}\n`),

@@ -1,10 +1,19 @@
 import { parseCommandLine, CliUsageError } from './cli';
 import { CONFIG_ERROR_EXIT_CODE, ConfigError, loadConfig } from './config';
-import { FAULT_CATALOGUE, Faults, UnknownFaultError } from './faults';
-import { consoleLogger, describeError, guardOutputStreams } from './logger';
-import type { startServer as StartServer } from './app';
+import { decorate, NO_DECORATORS, type Decorators } from './decorators';
+import { FAULTS, UnknownFaultError, type FaultName } from './faults/catalogue';
+import { consoleLogger, crashOn, describeError, guardOutputStreams } from './logger';
+import type { StartServer } from './app';
 
 const USAGE_EXIT_CODE = 2;
+
+/** The planted faults' decorators; their modules are loaded only when a fault is planted. */
+function plantedFaults(names: readonly FaultName[]): Decorators {
+  if (names.length === 0) return NO_DECORATORS;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { plantFaults } = require('./faults') as typeof import('./faults');
+  return plantFaults(names);
+}
 
 /**
  * Entry point: command line, then configuration (fail fast, before
@@ -22,14 +31,15 @@ async function main(): Promise<void> {
     throw err;
   }
   if (options.listFaults) {
-    process.stdout.write(`${JSON.stringify(FAULT_CATALOGUE.map(({ name, area, description }) => ({ name, area, description })))}\n`);
+    const listed = FAULTS.map(({ name, area, description, rules }) => (rules === undefined ? { name, area, description } : { name, area, description, rules }));
+    process.stdout.write(`${JSON.stringify(listed)}\n`);
     return;
   }
 
-  const faults = new Faults(options.faults);
+  const decorators = plantedFaults(options.faults);
   let config;
   try {
-    config = loadConfig(process.env, faults);
+    config = decorate(decorators.loadConfig, loadConfig, {})(process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
       for (const line of err.lines()) process.stderr.write(`${line}\n`);
@@ -40,19 +50,17 @@ async function main(): Promise<void> {
 
   const logger = consoleLogger;
   guardOutputStreams();
-  // Never die on a stray error: a crash would drop every WebSocket without a close frame.
-  process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', reason));
-  process.on('uncaughtException', (err) => logger.error('uncaught exception', err));
+  process.on('unhandledRejection', crashOn('unhandled rejection', logger));
+  process.on('uncaughtException', crashOn('uncaught exception', logger));
 
   // Loaded only once the configuration is known to be good: a refusal to start stays fast.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { startServer } = require('./app') as { startServer: typeof StartServer };
-  const server = await startServer(config, faults, logger);
-  const faultNote = faults.list().length > 0 ? ` with planted faults: ${faults.list().join(', ')}` : '';
+  const { startServer } = require('./app') as { startServer: StartServer };
+  const server = await decorate(decorators.startServer, startServer, {})(config, logger, decorators);
+  const faultNote = options.faults.length > 0 ? ` with planted faults: ${options.faults.join(', ')}` : '';
   logger.info(`golden-path reference backend listening on ${server.url} (instance ${config.instanceId})${faultNote}`);
 
   const stop = (signal: NodeJS.Signals): void => {
-    if (signal === 'SIGTERM' && faults.has('sigterm_drops_sockets')) process.exit(0);
     logger.warn(`${signal} received: shutting down`);
     server.shutdown().then(
       () => process.exit(0),

@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AgentRunner, type RunOutcome } from '../src/agent/agent-runner';
-import { isCostRequest, RuleBasedSpendAdvisor } from '../src/agent/rule-based-advisor';
+import { AgentRunner, type RunOutcome } from '../src/agent/runtime/agent-runner';
+import { isCostRequest, RuleBasedSpendAdvisor } from '../src/agent/advisor/rule-based-advisor';
 import {
   analyseCostBreakdownTool,
   extractSpendFiguresTool,
   lookupSpendHistoryTool,
   recommendOptimizationsTool,
   type SpendHistorySource,
-} from '../src/agent/tools/spend-tools';
-import { ToolRegistry } from '../src/agent/tools/tool';
-import { Faults, type FaultName } from '../src/faults';
-import type { RunResult } from '../src/protocol/server-frames';
+} from '../src/agent/advisor/spend-tools';
+import { ToolRegistry } from '../src/agent/runtime/tool-registry';
+import type { FaultName } from '../src/faults/catalogue';
+import type { RunResult } from '../src/frames/server-frames';
 import { RunEventEmitter } from '../src/runs/run-event-emitter';
-import { CollectingSink, ManualEventStore, MemoryEventStore, RUN, type DeliveredFrame } from './fakes';
+import { CollectingSink, ManualEventStore, MemoryEventStore, RUN, runEventsWithFaults, type DeliveredFrame } from './fakes';
 
 const COST_REQUEST = 'We spend $12,400 per month on AI, 70% on GPT-4. Please analyse our costs and recommend optimizations.';
 
@@ -28,7 +28,6 @@ function harness(options: { faults?: FaultName[]; stepDelayMs?: number; history?
   const sink = new CollectingSink();
   const store = new MemoryEventStore();
   if (options.failStoreFromSeq !== undefined) store.failFromSeq = options.failStoreFromSeq;
-  const faults = new Faults(options.faults ?? []);
   const controller = new AbortController();
   const history: SpendHistorySource = options.history ?? {
     earlierUserMessages: () => Promise.resolve([{ content: 'last month we paid $10,000', createdAt: new Date('2025-01-01T00:00:00Z') }]),
@@ -37,8 +36,7 @@ function harness(options: { faults?: FaultName[]; stepDelayMs?: number; history?
     {
       model: new RuleBasedSpendAdvisor(),
       tools: new ToolRegistry([extractSpendFiguresTool, lookupSpendHistoryTool(history), analyseCostBreakdownTool, recommendOptimizationsTool]),
-      emitter: new RunEventEmitter(RUN, store, sink, faults),
-      faults,
+      events: runEventsWithFaults(options.faults ?? [], store, sink),
       stepDelayMs: options.stepDelayMs ?? 0,
       signal: controller.signal,
     },
@@ -154,13 +152,11 @@ void describe('RuleBasedSpendAdvisor + AgentRunner', () => {
   void it('groups the events produced while a write is in flight (a slow database)', async () => {
     const store = new ManualEventStore();
     const sink = new CollectingSink();
-    const faults = Faults.none();
     const runner = new AgentRunner(
       {
         model: new RuleBasedSpendAdvisor(),
         tools: new ToolRegistry([extractSpendFiguresTool, lookupSpendHistoryTool({ earlierUserMessages: () => Promise.resolve([]) }), analyseCostBreakdownTool, recommendOptimizationsTool]),
-        emitter: new RunEventEmitter(RUN, store, sink, faults),
-        faults,
+        events: new RunEventEmitter(RUN, store, sink),
         stepDelayMs: 0,
         signal: new AbortController().signal,
       },
@@ -191,6 +187,48 @@ void describe('RuleBasedSpendAdvisor + AgentRunner', () => {
     assert.deepEqual(h.sink.types(), ['agent_started', 'agent_thinking', 'agent_completed']);
   });
 
+  void it("hands the model the run's abort signal, aborted on shutdown", async () => {
+    const signals: AbortSignal[] = [];
+    const advisor = new RuleBasedSpendAdvisor();
+    const controller = new AbortController();
+    const sink = new CollectingSink();
+    const runner = new AgentRunner(
+      {
+        model: { name: advisor.name, nextStep: (state, signal) => (signals.push(signal), advisor.nextStep(state)) },
+        tools: new ToolRegistry([]),
+        events: new RunEventEmitter(RUN, new MemoryEventStore(), sink),
+        stepDelayMs: 0,
+        signal: controller.signal,
+      },
+      RUN,
+    );
+    await runner.run('hello');
+    assert.ok(signals.length > 0 && signals.every((s) => s === controller.signal));
+    controller.abort();
+    assert.equal(signals[0]?.aborted, true);
+  });
+
+  void it('ends the run with TOOL_FAILED when a model calls a tool with arguments its schema refuses', async () => {
+    const sink = new CollectingSink();
+    let asked = 0;
+    const runner = new AgentRunner(
+      {
+        model: {
+          name: 'bad-args',
+          nextStep: () => Promise.resolve(asked++ === 0 ? { kind: 'tool_call', toolName: 'extract_spend_figures', args: { text: 42 } } : { kind: 'thought', thought: 'unreachable' }),
+        },
+        tools: new ToolRegistry([extractSpendFiguresTool]),
+        events: new RunEventEmitter(RUN, new MemoryEventStore(), sink),
+        stepDelayMs: 0,
+        signal: new AbortController().signal,
+      },
+      RUN,
+    );
+    const outcome = await runner.run('anything');
+    assert.ok(outcome.status === 'error' && outcome.error.code === 'TOOL_FAILED' && /invalid arguments/.test(outcome.error.message));
+    assertWellFormed(sink.frames);
+  });
+
   void it('plants the agent_events faults', async () => {
     const types = async (fault: FaultName): Promise<string[]> => {
       const h = harness({ faults: [fault] });
@@ -205,5 +243,45 @@ void describe('RuleBasedSpendAdvisor + AgentRunner', () => {
     const empty = harness({ faults: ['empty_recommendations'] });
     await empty.run(COST_REQUEST);
     assert.deepEqual((empty.sink.frames.at(-1)?.data as { result: RunResult }).result.recommendations, []);
+    assert.ok((empty.store.answers[0]?.summary.length ?? 0) > 0, 'the answer is still stored');
+  });
+
+  void it('plants started_twice right after the first step, in a short run too', async () => {
+    const h = harness({ faults: ['started_twice'] });
+    await h.run('hello');
+    assert.deepEqual(h.sink.types(), ['agent_started', 'agent_thinking', 'agent_started', 'agent_completed']);
+    const long = harness({ faults: ['started_twice'] });
+    await long.run(COST_REQUEST);
+    assert.deepEqual(long.sink.types().slice(0, 4), ['agent_started', 'agent_thinking', 'agent_started', 'tool_executing']);
+    assert.deepEqual(long.sink.frames.map((f) => f.seq), long.sink.frames.map((_, i) => i + 1));
+  });
+
+  void it('plants seq_gap and wrong_run_id in whole runs', async () => {
+    const gap = harness({ faults: ['seq_gap'] });
+    await gap.run(COST_REQUEST);
+    const seqs = gap.sink.frames.map((f) => f.seq);
+    assert.deepEqual(seqs.slice(0, 4), [1, 2, 3, 5]);
+    assert.deepEqual(gap.store.events.map((e) => e.seq), seqs, 'stored under the same seqs');
+    const wrong = harness({ faults: ['wrong_run_id'] });
+    await wrong.run(COST_REQUEST);
+    assert.deepEqual(wrong.sink.frames.filter((f) => f.run_id !== RUN.runId).map((f) => f.type), ['agent_thinking']);
+  });
+
+  void it('plants silent_failure: a failing run just stops', async () => {
+    const h = harness({ faults: ['silent_failure'], history: { earlierUserMessages: () => Promise.reject(new Error('connection refused')) } });
+    const outcome = await h.run(COST_REQUEST);
+    assert.equal(outcome.status, 'error');
+    assert.deepEqual(h.sink.types(), ['agent_started', 'agent_thinking', 'tool_executing', 'tool_completed', 'tool_executing']);
+  });
+
+  void it('with unpaired_tool, a failing run still ends the held tool call with an error, before the failing one', async () => {
+    const h = harness({ faults: ['unpaired_tool'], history: { earlierUserMessages: () => Promise.reject(new Error('connection refused')) } });
+    await h.run(COST_REQUEST);
+    assertWellFormed(h.sink.frames);
+    const completions = h.sink.frames.filter((f) => f.type === 'tool_completed').map((f) => [f.data['tool_name'], f.data['status']]);
+    assert.deepEqual(completions, [
+      ['extract_spend_figures', 'error'],
+      ['lookup_spend_history', 'error'],
+    ]);
   });
 });

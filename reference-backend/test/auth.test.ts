@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import jwt from 'jsonwebtoken';
-import { JwtVerifier } from '../src/auth/jwt-verifier';
-import { bearerToken, handshakeToken, queryToken, subprotocolToken } from '../src/auth/token-extraction';
+import { CLOCK_LEEWAY_SECONDS, JwtVerifier, protocolTokenRules, type TokenVerifier } from '../src/auth/jwt-verifier';
+import { bearerToken, handshakeToken, subprotocolToken } from '../src/auth/token-extraction';
 import { authenticate } from '../src/connection/user-context';
-import { Faults, type FaultName } from '../src/faults';
+import { decorate } from '../src/decorators';
+import { plantFaults } from '../src/faults';
+import { queryToken } from '../src/faults/authentication';
+import type { FaultName } from '../src/faults/catalogue';
+import { Limits } from '../../protocol/constants';
 
 const config = { secret: 's'.repeat(40), issuer: 'gp-issuer', audience: 'gp-audience' };
-const verifier = new JwtVerifier(config);
+const verifier = new JwtVerifier(protocolTokenRules(config));
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 function sign(claims: Record<string, unknown>, options: jwt.SignOptions = {}, secret = config.secret): string {
@@ -45,6 +49,10 @@ void describe('JwtVerifier', () => {
     assert.equal(verifier.verify(withoutExp).ok, false);
     assert.equal(verifier.verify(sign({ exp: nowSeconds() - 6 })).ok, false);
     assert.equal(verifier.verify(sign({ exp: nowSeconds() - 3 })).ok, false);
+  });
+
+  void it('uses a clock leeway within the protocol bound', () => {
+    assert.ok(CLOCK_LEEWAY_SECONDS <= Limits.maxClockLeewaySeconds);
   });
 
   void it('honours nbf', () => {
@@ -113,7 +121,12 @@ void describe('token extraction', () => {
 });
 
 void describe('JwtVerifier with planted faults', () => {
-  const withFault = (name: FaultName): JwtVerifier => new JwtVerifier(config, new Faults([name]));
+  /** Built as app.ts builds it. */
+  const withFault = (name: FaultName): TokenVerifier => {
+    const decorators = plantFaults([name]);
+    const rules = decorate(decorators.tokenRules, protocolTokenRules(config), {});
+    return decorate(decorators.tokenVerifier, new JwtVerifier(rules), { rules });
+  };
   const unsigned = (claims: Record<string, unknown>): string =>
     jwt.sign({ sub: 'u', iss: config.issuer, aud: config.audience, exp: nowSeconds() + 60, ...claims }, '', { algorithm: 'none' });
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CliUsageError, parseCommandLine } from '../src/cli';
-import { FAULT_CATALOGUE, Faults, parseFaultNames, UnknownFaultError } from '../src/faults';
+import { CRASH_EXIT_CODE, crashOn } from '../src/logger';
+import { FAULT_CATALOGUE, parseFaultNames, UnknownFaultError } from '../src/faults/catalogue';
 
 void describe('fault registry', () => {
   void it('lists each fault once with an area and a description', () => {
@@ -72,13 +73,6 @@ void describe('fault registry', () => {
     assert.deepEqual(parseFaultNames(['seq_gap,no_thinking', 'seq_gap', ' started_twice ']), ['seq_gap', 'no_thinking', 'started_twice']);
     assert.throws(() => parseFaultNames(['no_such_fault']), UnknownFaultError);
   });
-
-  void it('answers has() for active faults only', () => {
-    const faults = new Faults(['seq_gap']);
-    assert.equal(faults.has('seq_gap'), true);
-    assert.equal(faults.has('no_thinking'), false);
-    assert.equal(Faults.none().list().length, 0);
-  });
 });
 
 void describe('parseCommandLine', () => {
@@ -95,5 +89,20 @@ void describe('parseCommandLine', () => {
     assert.throws(() => parseCommandLine(['--verbose']), CliUsageError);
     assert.throws(() => parseCommandLine(['--fault']), CliUsageError);
     assert.throws(() => parseCommandLine(['--fault=bogus']), UnknownFaultError);
+  });
+});
+
+void describe('crashOn', () => {
+  void it('logs an error nothing handled and exits with EX_SOFTWARE', () => {
+    const logged: string[] = [];
+    const logger = { info: () => undefined, warn: () => undefined, error: (message: string, err?: unknown) => void logged.push(`${message}: ${String(err)}`) };
+    let exitCode: number | undefined;
+    const handler = crashOn('uncaught exception', logger, (code) => {
+      exitCode = code;
+      throw new Error('exited');
+    });
+    assert.throws(() => handler(new Error('boom')), /exited/);
+    assert.deepEqual(logged, ['uncaught exception: Error: boom']);
+    assert.equal(exitCode, CRASH_EXIT_CODE);
   });
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../src/config';
-import { Faults } from '../src/faults';
+import { ConfigError, loadConfig, type LoadConfig } from '../src/config';
+import { decorate } from '../src/decorators';
+import { plantFaults } from '../src/faults';
 
 const valid = {
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
@@ -11,9 +12,9 @@ const valid = {
   JWT_AUDIENCE: 'audience',
 };
 
-function problemsOf(env: Record<string, string | undefined>, faults?: Faults): string[] {
+function problemsOf(env: Record<string, string | undefined>, load: LoadConfig = loadConfig): string[] {
   try {
-    loadConfig(env, faults);
+    load(env);
   } catch (err) {
     assert.ok(err instanceof ConfigError);
     return err.problems.map((p) => p.variable);
@@ -28,6 +29,7 @@ void describe('loadConfig', () => {
     assert.equal(config.port, 8080);
     assert.equal(config.agentStepDelayMs, 0);
     assert.equal(config.redisKeyPrefix, 'gp:');
+    assert.equal(config.agentModel, 'advisor');
     assert.match(config.instanceId, /-\d+$/);
   });
 
@@ -48,12 +50,18 @@ void describe('loadConfig', () => {
   });
 
   void it('with the planted fault default_secret, silently replaces a missing or short secret', () => {
-    const faults = new Faults(['default_secret']);
-    const fallback = loadConfig({ ...valid, JWT_SECRET: undefined }, faults).jwt.secret;
+    const load = decorate(plantFaults(['default_secret']).loadConfig, loadConfig, {});
+    const fallback = load({ ...valid, JWT_SECRET: undefined }).jwt.secret;
     assert.ok(Buffer.byteLength(fallback) >= 32);
-    assert.equal(loadConfig({ ...valid, JWT_SECRET: 'short' }, faults).jwt.secret, fallback);
-    assert.equal(loadConfig(valid, faults).jwt.secret, valid.JWT_SECRET);
-    assert.deepEqual(problemsOf({ ...valid, JWT_SECRET: undefined, JWT_ISSUER: '' }, faults), ['JWT_ISSUER']);
+    assert.equal(load({ ...valid, JWT_SECRET: 'short' }).jwt.secret, fallback);
+    assert.equal(load(valid).jwt.secret, valid.JWT_SECRET);
+    assert.deepEqual(problemsOf({ ...valid, JWT_SECRET: undefined, JWT_ISSUER: '' }, load), ['JWT_ISSUER']);
+  });
+
+  void it('chooses the agent model with AGENT_MODEL, naming it in the error for an unknown one', () => {
+    assert.equal(loadConfig({ ...valid, AGENT_MODEL: 'advisor' }).agentModel, 'advisor');
+    assert.deepEqual(problemsOf({ ...valid, AGENT_MODEL: 'gpt-9' }), ['AGENT_MODEL']);
+    assert.deepEqual(problemsOf({ ...valid, AGENT_MODEL: 'toString' }), ['AGENT_MODEL']);
   });
 
   void it('requires issuer and audience', () => {

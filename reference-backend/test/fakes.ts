@@ -1,6 +1,11 @@
 import type { RunId, ThreadId, UserId } from '../src/domain/ids';
-import type { RunEventType } from '../src/protocol/server-frames';
-import type { RunEventSink, RunIdentity } from '../src/runs/run-event-emitter';
+import type { RunEventType } from '../../protocol/constants';
+import { decorate } from '../src/decorators';
+import type { FaultName } from '../src/faults/catalogue';
+import { plantFaults } from '../src/faults';
+import { SequentialRunEventEncoder } from '../src/runs/run-event-encoder';
+import { RunEventEmitter } from '../src/runs/run-event-emitter';
+import type { RunEvents, RunEventSink, RunIdentity } from '../src/runs/run-events';
 import type { NewRunEvent, RunAnswer, RunEventStore } from '../src/storage/run-store';
 
 /** In-memory event store; can be told to start failing. Records each write (batch) and the stored answers. */
@@ -63,3 +68,15 @@ export const RUN: RunIdentity = {
   threadId: '22222222-2222-4222-8222-222222222222' as ThreadId,
   userId: 'user-1' as UserId,
 };
+
+/** A run's events as the server builds them, wrapped by the given planted faults. */
+export function runEventsWithFaults(
+  faults: readonly FaultName[],
+  store: RunEventStore,
+  sink: RunEventSink,
+  run: RunIdentity = RUN,
+): RunEventEmitter | RunEvents {
+  const decorators = plantFaults(faults);
+  const encoder = decorate(decorators.runEventEncoder, new SequentialRunEventEncoder(run), {});
+  return decorate(decorators.runEvents, new RunEventEmitter(run, store, sink, encoder), {});
+}

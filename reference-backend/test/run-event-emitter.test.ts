@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Faults } from '../src/faults';
-import { RunEventEmitter, RunPersistenceError } from '../src/runs/run-event-emitter';
-import { CollectingSink, ManualEventStore, MemoryEventStore, RUN } from './fakes';
+import { RunEventEmitter } from '../src/runs/run-event-emitter';
+import { RunPersistenceError } from '../src/runs/run-events';
+import { CollectingSink, ManualEventStore, MemoryEventStore, RUN, runEventsWithFaults } from './fakes';
 
 const settled = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const SUCCESS = { status: 'success', result: { summary: 's', recommendations: [{ title: 'r' }] }, duration_ms: 1 } as const;
@@ -12,7 +12,7 @@ void describe('RunEventEmitter', () => {
   void it('assigns seq 1, 2, 3 and persists exactly the delivered text', async () => {
     const store = new MemoryEventStore();
     const sink = new CollectingSink();
-    const emitter = new RunEventEmitter(RUN, store, sink, Faults.none());
+    const emitter = new RunEventEmitter(RUN, store, sink);
     await emitter.emit('agent_started', { agent_name: 'a' });
     await emitter.emit('agent_thinking', { thought: 't', step: 1 });
     await emitter.emit('agent_completed', SUCCESS);
@@ -31,7 +31,7 @@ void describe('RunEventEmitter', () => {
     const store = new MemoryEventStore();
     store.failFromSeq = 2;
     const sink = new CollectingSink();
-    const emitter = new RunEventEmitter(RUN, store, sink, Faults.none());
+    const emitter = new RunEventEmitter(RUN, store, sink);
     await emitter.emit('agent_started', { agent_name: 'a' });
     await emitter.emit('agent_thinking', { thought: 't', step: 1 });
     await emitter.flush();
@@ -45,7 +45,7 @@ void describe('RunEventEmitter', () => {
   void it('group commit: events emitted while a write is in flight go out together in the next one, delivered only once stored', async () => {
     const store = new ManualEventStore();
     const sink = new CollectingSink();
-    const emitter = new RunEventEmitter(RUN, store, sink, Faults.none());
+    const emitter = new RunEventEmitter(RUN, store, sink);
     await emitter.emit('agent_started', { agent_name: 'a' });
     await emitter.emit('agent_thinking', { thought: 't', step: 1 });
     await emitter.emit('agent_thinking', { thought: 'u', step: 2 });
@@ -75,7 +75,7 @@ void describe('RunEventEmitter', () => {
   void it('a failed batch is delivered live, and so is everything queued behind it', async () => {
     const store = new ManualEventStore();
     const sink = new CollectingSink();
-    const emitter = new RunEventEmitter(RUN, store, sink, Faults.none());
+    const emitter = new RunEventEmitter(RUN, store, sink);
     await emitter.emit('agent_started', { agent_name: 'a' });
     await emitter.emit('agent_thinking', { thought: 't', step: 1 });
     store.writes[0]?.settle(false);
@@ -91,7 +91,7 @@ void describe('RunEventEmitter', () => {
   void it('withdraws a success whose write fails: its seq goes to the error agent_completed', async () => {
     const store = new ManualEventStore();
     const sink = new CollectingSink();
-    const emitter = new RunEventEmitter(RUN, store, sink, Faults.none());
+    const emitter = new RunEventEmitter(RUN, store, sink);
     await emitter.emit('agent_started', { agent_name: 'a' });
     store.writes[0]?.settle(true);
     await emitter.emit('agent_thinking', { thought: 't', step: 1 });
@@ -111,7 +111,7 @@ void describe('RunEventEmitter', () => {
 
   void it('plants seq_gap and wrong_run_id only when asked', async () => {
     const sink = new CollectingSink();
-    const emitter = new RunEventEmitter(RUN, new MemoryEventStore(), sink, new Faults(['seq_gap', 'wrong_run_id']));
+    const emitter = runEventsWithFaults(['seq_gap', 'wrong_run_id'], new MemoryEventStore(), sink);
     await emitter.emit('agent_started', { agent_name: 'a' });
     await emitter.emit('agent_thinking', { thought: 't', step: 1 });
     await emitter.emit('tool_executing', { tool_call_id: 'c' as never, tool_name: 'x', args: {} });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyseCostBreakdown, statedMonthlyTotal, toMonthly } from '../src/agent/cost-analysis';
-import { formatMoney } from '../src/agent/money';
-import { recommendOptimizations } from '../src/agent/optimizations';
-import { extractSpendFigures } from '../src/agent/spend-figures';
+import { analyseCostBreakdown, statedMonthlyTotal, toMonthly } from '../src/agent/advisor/cost-analysis';
+import { formatMoney } from '../src/agent/advisor/money';
+import { recommendOptimizations } from '../src/agent/advisor/optimizations';
+import { extractSpendFigures } from '../src/agent/advisor/spend-figures';
 
 void describe('extractSpendFigures', () => {
   void it('reads amounts in several notations', () => {

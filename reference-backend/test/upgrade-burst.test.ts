@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { UpgradeBurst } from '../src/connection/upgrade-burst';
+import { UpgradeBurst } from '../src/faults/upgrade-burst';
 
 void describe('UpgradeBurst (planted fault burst_1011)', () => {
   const establishAll = (burst: UpgradeBurst, count: number): number[] => {

@@ -1,7 +1,6 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { JwtConfig } from '../config';
-import { Faults } from '../faults';
 
 /** Claims of a token that passed signature, algorithm, time, issuer and audience checks. */
 export interface VerifiedClaims {
@@ -14,41 +13,67 @@ export type TokenVerification =
   | { readonly ok: true; readonly claims: VerifiedClaims }
   | { readonly ok: false; readonly reason: string };
 
-/** Clock-skew leeway applied to exp/nbf (the protocol allows at most 5 s). */
-export const CLOCK_LEEWAY_SECONDS = 1;
+/** Checks an access token: the handshake and the HTTP API share one. */
+export interface TokenVerifier {
+  verify(token: string): TokenVerification;
+}
 
 /**
- * Verifies HS256 access tokens. Only HS256 is accepted (`none` and every other
- * algorithm are rejected by jsonwebtoken's `algorithms` allow-list); `exp` is
- * required, `nbf` honoured, `iss` must match and `aud` must equal or contain
- * the configured audience. The secret is a KeyObject: ~40x faster per verify
- * than passing the string.
+ * Clock-skew leeway applied to exp/nbf: our choice, within the protocol's bound
+ * (Limits.maxClockLeewaySeconds, 5 s). Small, so an expired session ends soon.
  */
-export class JwtVerifier {
-  private readonly key: KeyObject;
-  private readonly algorithms: jwt.Algorithm[];
+export const CLOCK_LEEWAY_SECONDS = 1;
 
-  constructor(
-    private readonly config: JwtConfig,
-    private readonly faults: Faults = Faults.none(),
-  ) {
-    this.key = createSecretKey(Buffer.from(config.secret, 'utf8'));
-    this.algorithms = faults.has('any_hmac_accepted') ? ['HS256', 'HS384', 'HS512'] : ['HS256'];
+/** What a token is verified against. */
+export interface TokenRules {
+  readonly secret: string;
+  /** The signature algorithms accepted (an allow-list: `none` is never on it unless named). */
+  readonly algorithms: readonly jwt.Algorithm[];
+  readonly issuer: string;
+  /** `aud` must equal or contain it; null: any audience. */
+  readonly audience: string | null;
+  /** Whether a token past its `exp` (plus the leeway) is refused. `exp` is required either way. */
+  readonly refuseExpired: boolean;
+  readonly leewaySeconds: number;
+}
+
+/** Protocol §3: HS256 only, `iss` and `aud` as configured, `exp` required and honoured. */
+export function protocolTokenRules(config: JwtConfig): TokenRules {
+  return {
+    secret: config.secret,
+    algorithms: ['HS256'],
+    issuer: config.issuer,
+    audience: config.audience,
+    refuseExpired: true,
+    leewaySeconds: CLOCK_LEEWAY_SECONDS,
+  };
+}
+
+/**
+ * Verifies JWTs against TokenRules with jsonwebtoken, whose `algorithms`
+ * allow-list rejects `none` and every algorithm not named. `exp` is required,
+ * `nbf` honoured. The secret is a KeyObject: ~40x faster per verify than
+ * passing the string.
+ */
+export class JwtVerifier implements TokenVerifier {
+  private readonly key: KeyObject;
+  private readonly options: jwt.VerifyOptions;
+
+  constructor(rules: TokenRules) {
+    this.key = createSecretKey(Buffer.from(rules.secret, 'utf8'));
+    this.options = {
+      algorithms: [...rules.algorithms],
+      issuer: rules.issuer,
+      audience: rules.audience ?? undefined,
+      ignoreExpiration: !rules.refuseExpired,
+      clockTolerance: rules.leewaySeconds,
+    };
   }
 
   verify(token: string): TokenVerification {
-    const { faults } = this;
-    // Only with the planted fault alg_none_accepted: an unsigned token is verified without a key.
-    const unsigned = faults.has('alg_none_accepted') && isUnsignedToken(token);
     let payload: string | jwt.JwtPayload;
     try {
-      payload = jwt.verify(token, unsigned ? '' : this.key, {
-        algorithms: unsigned ? ['none'] : this.algorithms,
-        issuer: this.config.issuer,
-        audience: faults.has('ignore_audience') ? undefined : this.config.audience,
-        ignoreExpiration: faults.has('accept_expired'),
-        clockTolerance: CLOCK_LEEWAY_SECONDS,
-      });
+      payload = jwt.verify(token, this.key, this.options);
     } catch (err) {
       return { ok: false, reason: err instanceof Error ? err.message : 'invalid token' };
     }
@@ -58,9 +83,4 @@ export class JwtVerifier {
     }
     return { ok: true, claims: { sub: payload.sub, exp: payload.exp, permissions: payload['permissions'] } };
   }
-}
-
-function isUnsignedToken(token: string): boolean {
-  const decoded = jwt.decode(token, { complete: true });
-  return decoded !== null && decoded.header.alg === 'none' && decoded.signature === '';
 }

@@ -1,8 +1,5 @@
-import type { IncomingHttpHeaders } from 'node:http';
-
-/** The subprotocol a browser offers to say "my token is in the next subprotocol". */
-export const JWT_AUTH_SUBPROTOCOL = 'jwt-auth';
-const JWT_SUBPROTOCOL_PREFIX = 'jwt.';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { Subprotocol } from '../../../protocol/constants';
 
 /** `Authorization: Bearer <jwt>`; null when absent or another scheme. */
 export function bearerToken(headers: IncomingHttpHeaders): string | null {
@@ -26,10 +23,10 @@ export function offeredSubprotocols(headers: IncomingHttpHeaders): string[] {
  * be offered. Null otherwise.
  */
 export function subprotocolToken(protocols: readonly string[]): string | null {
-  if (!protocols.includes(JWT_AUTH_SUBPROTOCOL)) return null;
-  const carrier = protocols.find((p) => p.startsWith(JWT_SUBPROTOCOL_PREFIX));
+  if (!protocols.includes(Subprotocol.jwtAuth)) return null;
+  const carrier = protocols.find((p) => p.startsWith(Subprotocol.tokenPrefix));
   if (carrier === undefined) return null;
-  const encoded = carrier.slice(JWT_SUBPROTOCOL_PREFIX.length);
+  const encoded = carrier.slice(Subprotocol.tokenPrefix.length);
   if (!/^[A-Za-z0-9_-]+$/.test(encoded)) return null;
   const token = Buffer.from(encoded, 'base64url').toString('utf8');
   return token === '' ? null : token;
@@ -44,8 +41,7 @@ export function handshakeToken(headers: IncomingHttpHeaders): string | null {
   return subprotocolToken(offeredSubprotocols(headers));
 }
 
-/** Only for the planted fault query_token_accepted: `?token=<jwt>` (the protocol forbids it). */
-export function queryToken(url: string | undefined): string | null {
-  const token = new URL(url ?? '/', 'http://localhost').searchParams.get('token');
-  return token === null || token === '' ? null : token;
-}
+/** Where the gateway reads a handshake's token from: by default handshakeToken(req.headers). */
+export type HandshakeTokenReader = (req: IncomingMessage) => string | null;
+
+export const headerOrSubprotocolToken: HandshakeTokenReader = (req) => handshakeToken(req.headers);

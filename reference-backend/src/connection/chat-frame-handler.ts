@@ -1,12 +1,13 @@
+import { ErrorCode, Permission } from '../../../protocol/constants';
 import { parseRunId, parseThreadId, type ConnectionId, type ThreadId } from '../domain/ids';
-import type { Faults } from '../faults';
-import type { DependencyMonitor } from '../health/dependency-monitor';
-import type { PingFrame, ResumeFrame, UserMessageFrame, ClientFrame } from '../protocol/client-frames';
-import { errorFrame, messageAcceptedFrame, pongFrame, type ErrorContext } from '../protocol/server-frames';
+import type { PingFrame, ResumeFrame, UserMessageFrame, ClientFrame } from '../frames/client-frames';
+import { errorFrame, messageAcceptedFrame, pongFrame } from '../frames/server-frames';
+import type { DependencyStatusView } from '../health/dependency-monitor';
 import type { Acceptance, ChatStore, IncomingUserMessage, RunTicket } from '../storage/chat-store';
 import { isDatabaseUnavailable } from '../storage/database';
 import type { RunStore } from '../storage/run-store';
-import type { FrameHandler, FrameSession } from './client-connection';
+import { POSTGRES_UNAVAILABLE, type ChatAvailability } from './chat-availability';
+import type { FrameHandler, FrameSession } from './frame-handling';
 
 /** Starts accepted runs (see RunManager). */
 export interface RunStarter {
@@ -18,21 +19,16 @@ export interface ChatFrameHandlerDeps {
   readonly chatStore: ChatStore;
   readonly runStore: RunStore;
   readonly runs: RunStarter;
-  readonly monitor: DependencyMonitor;
+  readonly availability: ChatAvailability;
+  readonly dependencies: DependencyStatusView;
   readonly isShuttingDown: () => boolean;
-  readonly faults: Faults;
 }
 
 /** A failed attempt this quick (a stale pooled connection) is retried once; slower ones are not, to answer within 5 s. */
 const QUICK_FAILURE_MS = 1000;
 
-const POSTGRES_DOWN = 'PostgreSQL is unavailable; retry later';
-
 /** The chat protocol's client frames: user_message, resume, ping. */
 export class ChatFrameHandler implements FrameHandler {
-  /** Only with the planted fault no_db_recovery: a user_message failed because PostgreSQL was down. */
-  private postgresFailedOnce = false;
-
   constructor(private readonly deps: ChatFrameHandlerDeps) {}
 
   async handle(session: FrameSession, frame: ClientFrame): Promise<void> {
@@ -48,39 +44,30 @@ export class ChatFrameHandler implements FrameHandler {
 
   private async userMessage(session: FrameSession, frame: UserMessageFrame): Promise<void> {
     const context = { clientMessageId: frame.clientMessageId };
-    const { faults, monitor } = this.deps;
-    if (!session.user.permissions.has('write') && !faults.has('write_not_enforced')) {
-      return session.send(errorFrame('FORBIDDEN', 'the token lacks the write permission', context));
+    if (!session.user.permissions.has(Permission.Write)) {
+      return session.send(errorFrame(ErrorCode.FORBIDDEN, 'the token lacks the write permission', context));
     }
     if (this.deps.isShuttingDown()) {
-      return session.send(errorFrame('SERVICE_UNAVAILABLE', 'the server is shutting down; retry on another instance', context));
+      return session.send(errorFrame(ErrorCode.SERVICE_UNAVAILABLE, 'the server is shutting down; retry on another instance', context));
     }
     let threadId: ThreadId | null = null;
     if (frame.threadId !== undefined) {
       threadId = parseThreadId(frame.threadId);
-      if (threadId === null) return session.send(errorFrame('NOT_FOUND', 'thread not found', context));
+      if (threadId === null) return session.send(errorFrame(ErrorCode.NOT_FOUND, 'thread not found', context));
     }
-    if (!monitor.isUp('postgres') || (this.postgresFailedOnce && faults.has('no_db_recovery'))) return this.postgresDown(session, context);
-    if (faults.has('redis_required') && !monitor.isUp('redis')) {
-      return session.send(errorFrame('SERVICE_UNAVAILABLE', 'Redis is unavailable; retry later', context));
-    }
+    const unavailable = this.deps.availability.unavailableReason();
+    if (unavailable !== null) return session.send(errorFrame(ErrorCode.SERVICE_UNAVAILABLE, unavailable, context));
 
     let outcome: Acceptance;
     try {
       outcome = await this.accept({ userId: session.user.userId, clientMessageId: frame.clientMessageId, content: frame.content, threadId });
     } catch (err) {
-      if (isDatabaseUnavailable(err)) return this.postgresDown(session, context);
+      if (isDatabaseUnavailable(err)) return session.send(errorFrame(ErrorCode.SERVICE_UNAVAILABLE, POSTGRES_UNAVAILABLE, context));
       throw err;
     }
-    if (outcome.kind === 'thread_not_found') return session.send(errorFrame('NOT_FOUND', 'thread not found', context));
+    if (outcome.kind === 'thread_not_found') return session.send(errorFrame(ErrorCode.NOT_FOUND, 'thread not found', context));
     session.send(messageAcceptedFrame(outcome.acceptance));
     this.deps.runs.startIfPending(outcome.run, session.id);
-  }
-
-  private postgresDown(session: FrameSession, context: ErrorContext): void {
-    this.postgresFailedOnce = true;
-    if (this.deps.faults.has('silent_when_db_down')) return;
-    session.send(errorFrame('SERVICE_UNAVAILABLE', POSTGRES_DOWN, context));
   }
 
   /** Accepting is idempotent, so one quick retry is safe whatever became of the first attempt. */
@@ -97,20 +84,20 @@ export class ChatFrameHandler implements FrameHandler {
   private async resume(session: FrameSession, frame: ResumeFrame): Promise<void> {
     const context = { runId: frame.runId };
     const runId = parseRunId(frame.runId);
-    if (runId === null) return session.send(errorFrame('NOT_FOUND', 'run not found', context));
+    if (runId === null) return session.send(errorFrame(ErrorCode.NOT_FOUND, 'run not found', context));
     // Hold this run's live events before reading storage, so none falls between replay and live.
     const hold = session.holdRunEvents(runId);
     let deliveredUpTo = 0;
     try {
-      if (!this.deps.monitor.isUp('postgres')) return session.send(errorFrame('SERVICE_UNAVAILABLE', POSTGRES_DOWN, context));
+      if (!this.deps.dependencies.isUp('postgres')) return session.send(errorFrame(ErrorCode.SERVICE_UNAVAILABLE, POSTGRES_UNAVAILABLE, context));
       if (!(await this.deps.runStore.isOwnedBy(runId, session.user.userId))) {
-        return session.send(errorFrame('NOT_FOUND', 'run not found', context));
+        return session.send(errorFrame(ErrorCode.NOT_FOUND, 'run not found', context));
       }
       const events = await this.deps.runStore.eventsAfter(runId, frame.afterSeq);
       for (const event of events) session.send(event.frameText);
       deliveredUpTo = Math.max(frame.afterSeq, events[events.length - 1]?.seq ?? 0);
     } catch (err) {
-      if (isDatabaseUnavailable(err)) return session.send(errorFrame('SERVICE_UNAVAILABLE', POSTGRES_DOWN, context));
+      if (isDatabaseUnavailable(err)) return session.send(errorFrame(ErrorCode.SERVICE_UNAVAILABLE, POSTGRES_UNAVAILABLE, context));
       throw err;
     } finally {
       hold.release(deliveredUpTo);

@@ -1,55 +1,32 @@
-import type { RawData, WebSocket } from 'ws';
-import { CLOCK_LEEWAY_SECONDS } from '../auth/jwt-verifier';
+import type { WebSocket } from 'ws';
+import { CloseCode, ErrorCode, Limits, type Dependency } from '../../../protocol/constants';
 import { newConnectionId, type ConnectionId, type RunId, type UserId } from '../domain/ids';
-import type { Faults } from '../faults';
+import { connectionEstablishedFrame, errorFrame } from '../frames/server-frames';
 import { describeError, type Logger } from '../logger';
-import { MAX_CONTENT_CODE_POINTS, MAX_MESSAGE_BYTES, parseClientFrame, type ClientFrame } from '../protocol/client-frames';
-import { connectionEstablishedFrame, errorFrame, type Dependency, type ErrorContext } from '../protocol/server-frames';
-import { delay, runAt } from '../util/timing';
+import { runAt } from '../util/timing';
+import type { ConnectionPolicy, FrameIntake } from './connection-policy';
+import type { FrameSession, RunEventHold, TextFrameHandler } from './frame-handling';
 import type { LocalConnection } from './local-connections';
-import { clientFrameRateLimiter, type SlidingWindowRateLimiter } from './rate-limiter';
+import type { RateLimiter } from './rate-limiter';
 import { SerialQueue } from './serial-queue';
 import type { UserContext } from './user-context';
 
-/** Close codes of protocol §9. */
-export const CloseCode = {
-  NORMAL: 1000,
-  GOING_AWAY: 1001,
-  UNSUPPORTED_DATA: 1003,
-  POLICY_VIOLATION: 1008,
-  MESSAGE_TOO_BIG: 1009,
-  /** Never used by the clean backend (protocol §9 forbids it); only planted faults close with it. */
-  INTERNAL_ERROR: 1011,
-} as const;
-
-/** Only with the planted fault early_frames_dropped: how long connection setup takes. */
-const SLOW_SETUP_MS = 150;
-
-/** Held-back live events of one run while a resume replays it. */
-export interface RunEventHold {
-  /** Stop holding; send held events with seq > deliveredUpTo (the rest were replayed already). */
-  release(deliveredUpTo: number): void;
-}
-
-/** What frame handlers can do with the connection that sent the frame. */
-export interface FrameSession {
-  readonly id: ConnectionId;
-  readonly user: UserContext;
-  send(frameText: string): void;
-  holdRunEvents(runId: RunId): RunEventHold;
-}
-
-export interface FrameHandler {
-  handle(session: FrameSession, frame: ClientFrame): Promise<void>;
-}
-
 /** Hooks into the rest of the server around a connection's life. */
 export interface ConnectionLifecycle {
+  /** The socket was upgraded; listeners are attached. */
+  opened(connection: ClientConnection): void;
   /** Async per-connection setup; resolves with the dependencies down right now. */
   prepare(connection: ClientConnection): Promise<Dependency[]>;
   /** `connection_established` was sent: start delivering run events. */
   established(connection: ClientConnection): void;
   closed(connection: ClientConnection): void;
+}
+
+export interface ClientConnectionDeps {
+  readonly textHandler: TextFrameHandler;
+  readonly lifecycle: ConnectionLifecycle;
+  readonly policy: ConnectionPolicy;
+  readonly logger: Logger;
 }
 
 /**
@@ -62,7 +39,7 @@ export interface ConnectionLifecycle {
 export class ClientConnection implements LocalConnection, FrameSession {
   readonly id: ConnectionId = newConnectionId();
   private readonly queue: SerialQueue;
-  private readonly limiter: SlidingWindowRateLimiter = clientFrameRateLimiter();
+  private readonly limiter: RateLimiter;
   private readonly holds = new Map<RunId, { seq: number; frameText: string }[]>();
   private established = false;
   private cancelExpiry: () => void = () => undefined;
@@ -72,12 +49,10 @@ export class ClientConnection implements LocalConnection, FrameSession {
   constructor(
     private readonly ws: WebSocket,
     readonly user: UserContext,
-    private readonly handler: FrameHandler,
-    private readonly lifecycle: ConnectionLifecycle,
-    private readonly logger: Logger,
-    private readonly faults: Faults,
+    private readonly deps: ClientConnectionDeps,
   ) {
-    this.queue = new SerialQueue((err) => this.logger.error('connection task failed', err));
+    this.queue = new SerialQueue((err) => this.deps.logger.error('connection task failed', err));
+    this.limiter = deps.policy.rateLimiter();
     this.closedSignal = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });
@@ -89,44 +64,44 @@ export class ClientConnection implements LocalConnection, FrameSession {
 
   /** Attach listeners (synchronously, right after the upgrade) and begin setup. */
   start(): void {
-    this.ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
+    const { policy, lifecycle } = this.deps;
+    const intake = this.intake();
+    this.ws.on('message', (data, isBinary) => policy.onArrival({ data, isBinary }, intake));
     // Protocol errors (too big → 1009, bad UTF-8 → 1007) are answered by ws with a close frame.
-    this.ws.on('error', (err) => this.logger.warn(`websocket ${this.id}: ${describeError(err)}`));
+    this.ws.on('error', (err) => this.deps.logger.warn(`websocket ${this.id}: ${describeError(err)}`));
     this.ws.on('close', () => this.onClose());
-    if (!this.faults.has('no_expiry_close')) {
-      this.cancelExpiry = runAt(this.user.expiresAtMs + CLOCK_LEEWAY_SECONDS * 1000, () =>
-        this.close(CloseCode.POLICY_VIOLATION, 'token expired'),
-      );
-    }
+    const endsAt = policy.sessionEndsAt(this.user);
+    if (endsAt !== null) this.cancelExpiry = runAt(endsAt, () => this.close(CloseCode.PolicyViolation, 'token expired'));
+    lifecycle.opened(this);
     this.queue.push(() => this.establish());
   }
 
   /** Sent as soon as the connection is ready; frames that arrived meanwhile are queued behind this task. */
   private async establish(): Promise<void> {
-    const degraded = await this.lifecycle.prepare(this);
-    if (this.faults.has('early_frames_dropped')) await delay(SLOW_SETUP_MS);
+    const degraded = await this.deps.lifecycle.prepare(this);
     if (!this.isOpen()) return;
     this.send(connectionEstablishedFrame(this.id, this.user.userId, degraded));
     this.established = true;
-    this.lifecycle.established(this);
+    this.deps.lifecycle.established(this);
   }
 
-  private onFrame(data: RawData, isBinary: boolean): void {
-    if (!this.established && this.faults.has('early_frames_dropped')) return;
-    if (this.faults.has('oversize_1011') && rawDataByteLength(data) > MAX_MESSAGE_BYTES) {
-      return this.close(CloseCode.INTERNAL_ERROR, 'message too big');
-    }
-    if (isBinary && !this.faults.has('binary_accepted')) {
-      this.queue.push(() => this.close(CloseCode.UNSUPPORTED_DATA, 'binary frames are not supported'));
-      return;
-    }
-    const text = rawDataToText(data);
-    if (this.established && !this.faults.has('no_rate_limit')) {
+  /** What the arrival policy may do with this connection. */
+  private intake(): FrameIntake {
+    return {
+      isEstablished: () => this.established,
+      process: (text) => this.accept(text),
+      closeInTurn: (code, reason) => this.queue.push(() => this.close(code, reason)),
+      closeNow: (code, reason) => this.close(code, reason),
+    };
+  }
+
+  /** Queue a text frame, unless it is over the rate limit (which applies once established). */
+  private accept(text: string): void {
+    if (this.established) {
       const decision = this.limiter.tryAcquire();
       if (!decision.allowed) {
-        this.queue.push(() =>
-          this.send(errorFrame('RATE_LIMITED', 'more than 20 frames in one second', { retryAfterMs: decision.retryAfterMs })),
-        );
+        const message = `more than ${Limits.rateLimitFrames} frames in ${Limits.rateWindowMs} ms`;
+        this.queue.push(() => this.send(errorFrame(ErrorCode.RATE_LIMITED, message, { retryAfterMs: decision.retryAfterMs })));
         return;
       }
     }
@@ -135,27 +110,13 @@ export class ClientConnection implements LocalConnection, FrameSession {
 
   private async process(text: string): Promise<void> {
     if (!this.isOpen()) return;
-    const parsed = parseClientFrame(text, {
-      maxContentCodePoints: this.faults.has('long_content_accepted') ? Infinity : MAX_CONTENT_CODE_POINTS,
-    });
-    if (!parsed.ok) {
-      if (parsed.rejection.notJson && this.faults.has('malformed_json_closes')) return this.close(CloseCode.INTERNAL_ERROR, 'bad frame');
-      const { code, message, clientMessageId, runId } = parsed.rejection;
-      this.send(errorFrame(code, message, { clientMessageId, runId }));
-      return;
-    }
-    try {
-      await this.handler.handle(this, parsed.frame);
-    } catch (err) {
-      this.logger.error(`handling ${parsed.frame.type} failed`, err);
-      this.send(errorFrame('INTERNAL', 'internal error', errorContextOf(parsed.frame)));
-    }
+    await this.deps.textHandler.handleText(this, text);
   }
 
   send(frameText: string): void {
     if (!this.isOpen()) return;
     this.ws.send(frameText, (err) => {
-      if (err) this.logger.warn(`send on ${this.id} failed: ${describeError(err)}`);
+      if (err) this.deps.logger.warn(`send on ${this.id} failed: ${describeError(err)}`);
     });
   }
 
@@ -176,7 +137,7 @@ export class ClientConnection implements LocalConnection, FrameSession {
     };
   }
 
-  close(code: number, reason: string): void {
+  close(code: CloseCode, reason: string): void {
     if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason);
   }
 
@@ -196,24 +157,7 @@ export class ClientConnection implements LocalConnection, FrameSession {
   private onClose(): void {
     this.cancelExpiry();
     this.holds.clear();
-    this.lifecycle.closed(this);
+    this.deps.lifecycle.closed(this);
     this.resolveClosed();
   }
-}
-
-function errorContextOf(frame: ClientFrame): ErrorContext {
-  if (frame.type === 'user_message') return { clientMessageId: frame.clientMessageId };
-  if (frame.type === 'resume') return { runId: frame.runId };
-  return {};
-}
-
-function rawDataByteLength(data: RawData): number {
-  if (Array.isArray(data)) return data.reduce((total, chunk) => total + chunk.length, 0);
-  return data.byteLength;
-}
-
-function rawDataToText(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
 }

@@ -1,7 +1,5 @@
+import { Limits } from '../../../protocol/constants';
 import type { UserId } from '../domain/ids';
-
-/** Protocol §3: at most this many open connections per user on one instance. */
-export const MAX_CONNECTIONS_PER_USER = 10;
 
 /**
  * Per-user connection slots. A slot is reserved synchronously when the
@@ -11,7 +9,7 @@ export const MAX_CONNECTIONS_PER_USER = 10;
 export class ConnectionSlots {
   private readonly inUse = new Map<UserId, number>();
 
-  constructor(private readonly maxPerUser = MAX_CONNECTIONS_PER_USER) {}
+  constructor(private readonly maxPerUser: number = Limits.maxConnectionsPerUser) {}
 
   /** Returns a release function, or null when the user has no free slot. */
   tryReserve(userId: UserId): (() => void) | null {

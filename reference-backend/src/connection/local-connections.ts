@@ -7,8 +7,15 @@ export interface LocalConnection {
   deliverRunEvent(runId: RunId, seq: number, frameText: string): void;
 }
 
+/** Delivery of a run event to this instance's established connections of one user. */
+export interface LocalRunEventDelivery {
+  /** Whether the user has an established connection here. */
+  hasUser(userId: UserId): boolean;
+  deliver(userId: UserId, runId: RunId, seq: number, frameText: string): void;
+}
+
 /** This instance's established WebSocket connections, by user: where run events are delivered. */
-export class LocalConnections {
+export class LocalConnections implements LocalRunEventDelivery {
   private readonly byUser = new Map<UserId, Set<LocalConnection>>();
 
   add(connection: LocalConnection): void {
@@ -37,15 +44,13 @@ export class LocalConnections {
     for (const connection of set) connection.deliverRunEvent(runId, seq, frameText);
   }
 
-  /** Only for the planted fault broadcast_events: every connection of every user. */
-  deliverToEveryone(runId: RunId, seq: number, frameText: string): void {
-    for (const set of this.byUser.values()) for (const connection of set) connection.deliverRunEvent(runId, seq, frameText);
+  /** The user's established connections here. */
+  connectionsOf(userId: UserId): Iterable<LocalConnection> {
+    return this.byUser.get(userId) ?? [];
   }
 
-  /** Only for the planted fault single_tab_delivery: one connection of the user. */
-  deliverToConnection(userId: UserId, connectionId: ConnectionId, runId: RunId, seq: number, frameText: string): void {
-    for (const connection of this.byUser.get(userId) ?? []) {
-      if (connection.id === connectionId) connection.deliverRunEvent(runId, seq, frameText);
-    }
+  /** Every established connection here, of every user. */
+  *everyone(): Iterable<LocalConnection> {
+    for (const set of this.byUser.values()) yield* set;
   }
 }

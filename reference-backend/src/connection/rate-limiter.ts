@@ -1,10 +1,17 @@
+import { Limits } from '../../../protocol/constants';
+
 export type RateDecision = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number };
+
+export interface RateLimiter {
+  /** Take one unit of capacity, or learn how long to wait for it. */
+  tryAcquire(): RateDecision;
+}
 
 /**
  * Sliding-window limiter: at most `limit` accepted events in any `windowMs`.
  * Rejected events do not consume capacity.
  */
-export class SlidingWindowRateLimiter {
+export class SlidingWindowRateLimiter implements RateLimiter {
   private readonly accepted: number[] = [];
 
   constructor(
@@ -25,6 +32,6 @@ export class SlidingWindowRateLimiter {
   }
 }
 
-/** Protocol §8: more than 20 client frames within one second on one connection is rate limited. */
+/** Protocol §8: more than 20 client frames within one second on one connection are rate limited. */
 export const clientFrameRateLimiter = (now?: () => number): SlidingWindowRateLimiter =>
-  new SlidingWindowRateLimiter(20, 1000, now);
+  new SlidingWindowRateLimiter(Limits.rateLimitFrames, Limits.rateWindowMs, now);

@@ -1,7 +1,6 @@
-import type { VerifiedClaims, JwtVerifier } from '../auth/jwt-verifier';
+import { Permission, RefusalStatus, USER_ID_PATTERN } from '../../../protocol/constants';
+import type { TokenVerifier, VerifiedClaims } from '../auth/jwt-verifier';
 import { parseUserId, type UserId } from '../domain/ids';
-
-export type Permission = 'read' | 'write';
 
 /** Who is on the other end of a connection or request, built once from a verified token. */
 export interface UserContext {
@@ -13,9 +12,9 @@ export interface UserContext {
 
 export type Authentication =
   | { readonly ok: true; readonly user: UserContext }
-  | { readonly ok: false; readonly status: 401 | 403; readonly code: 'UNAUTHORIZED' | 'FORBIDDEN'; readonly message: string };
+  | { readonly ok: false; readonly status: typeof RefusalStatus.Unauthorized | typeof RefusalStatus.Forbidden; readonly code: 'UNAUTHORIZED' | 'FORBIDDEN'; readonly message: string };
 
-const KNOWN_PERMISSIONS: ReadonlySet<string> = new Set<Permission>(['read', 'write']);
+const KNOWN_PERMISSIONS: ReadonlySet<string> = new Set<string>(Object.values(Permission));
 
 /** Build the user context from verified claims; null when `sub` is not a valid user id. */
 export function userContextFromClaims(claims: VerifiedClaims): UserContext | null {
@@ -34,18 +33,18 @@ export function userContextFromClaims(claims: VerifiedClaims): UserContext | nul
  * The single authentication path shared by the WebSocket handshake and the
  * HTTP API: verify the token, build the context, require `read`.
  */
-export function authenticate(verifier: JwtVerifier, token: string | null): Authentication {
+export function authenticate(verifier: TokenVerifier, token: string | null): Authentication {
   if (token === null) return unauthorized('missing bearer token');
   const verification = verifier.verify(token);
   if (!verification.ok) return unauthorized(`invalid token: ${verification.reason}`);
   const user = userContextFromClaims(verification.claims);
-  if (user === null) return unauthorized('invalid token: sub must be 1-128 characters of [A-Za-z0-9._:@-]');
-  if (!user.permissions.has('read')) {
-    return { ok: false, status: 403, code: 'FORBIDDEN', message: 'the token lacks the read permission' };
+  if (user === null) return unauthorized(`invalid token: sub must match ${USER_ID_PATTERN.source}`);
+  if (!user.permissions.has(Permission.Read)) {
+    return { ok: false, status: RefusalStatus.Forbidden, code: 'FORBIDDEN', message: 'the token lacks the read permission' };
   }
   return { ok: true, user };
 }
 
 function unauthorized(message: string): Authentication {
-  return { ok: false, status: 401, code: 'UNAUTHORIZED', message };
+  return { ok: false, status: RefusalStatus.Unauthorized, code: 'UNAUTHORIZED', message };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { USER_ID_PATTERN, UUID_PATTERN } from '../../../protocol/constants';
 
 /**
  * Branded identifier types. Every id crossing a module boundary carries its
@@ -16,14 +17,11 @@ export type ClientMessageId = Brand<string, 'ClientMessageId'>;
 export type ConnectionId = Brand<string, 'ConnectionId'>;
 export type ToolCallId = Brand<string, 'ToolCallId'>;
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const USER_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
-
 export function isUuid(value: string): boolean {
   return UUID_PATTERN.test(value);
 }
 
-/** A user id is the token's `sub`: 1..128 characters of [A-Za-z0-9._:@-]. */
+/** A user id is the token's `sub` (protocol §3: USER_ID_PATTERN). */
 export function parseUserId(value: unknown): UserId | null {
   return typeof value === 'string' && USER_ID_PATTERN.test(value) ? (value as UserId) : null;
 }

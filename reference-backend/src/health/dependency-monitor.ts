@@ -1,12 +1,17 @@
-import type { Dependency } from '../protocol/server-frames';
+import { DEPENDENCIES, type Dependency, type ReadinessStatus } from '../../../protocol/constants';
 import { withTimeout } from '../util/timing';
 
 export type DependencyStatus = 'up' | 'down';
-export type Readiness = 'ready' | 'degraded' | 'unavailable';
+
+/** Whether a dependency is up right now: what most components need of the monitor. */
+export interface DependencyStatusView {
+  isUp(dependency: Dependency): boolean;
+}
 
 /** One dependency's health probe; resolves true when it is usable. */
 export type HealthProbe = () => Promise<boolean>;
 
+/** Our choices; a change shows on /health/ready within interval + timeout, well inside the protocol's 5 s. */
 const PROBE_INTERVAL_MS = 750;
 const PROBE_TIMEOUT_MS = 1500;
 
@@ -16,7 +21,7 @@ const PROBE_TIMEOUT_MS = 1500;
  * PostgreSQL starts as down until its first successful probe (which also
  * migrates the schema); recovery needs no restart.
  */
-export class DependencyMonitor {
+export class DependencyMonitor implements DependencyStatusView {
   private readonly status: Record<Dependency, DependencyStatus> = { postgres: 'down', redis: 'down' };
   private readonly inFlight: Partial<Record<Dependency, Promise<void>>> = {};
   private timer: NodeJS.Timeout | undefined;
@@ -33,10 +38,10 @@ export class DependencyMonitor {
 
   /** Dependencies down right now (for `connection_established.degraded`). */
   down(): Dependency[] {
-    return (Object.keys(this.status) as Dependency[]).filter((d) => this.status[d] === 'down');
+    return DEPENDENCIES.filter((d) => this.status[d] === 'down');
   }
 
-  readiness(): Readiness {
+  readiness(): ReadinessStatus {
     if (this.status.postgres === 'down') return 'unavailable';
     return this.status.redis === 'down' ? 'degraded' : 'ready';
   }

@@ -1,9 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { JwtVerifier } from '../auth/jwt-verifier';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { HttpPath, READINESS_STATUS, WEBSOCKET_PATH } from '../../../protocol/constants';
+import type { TokenVerifier } from '../auth/jwt-verifier';
 import { bearerToken } from '../auth/token-extraction';
 import { authenticate } from '../connection/user-context';
 import { parseThreadId } from '../domain/ids';
-import type { Faults } from '../faults';
 import type { DependencyMonitor } from '../health/dependency-monitor';
 import type { Logger } from '../logger';
 import type { ChatStore } from '../storage/chat-store';
@@ -14,16 +14,23 @@ export interface HttpApiDeps {
   readonly instanceId: string;
   readonly openConnections: () => number;
   readonly monitor: DependencyMonitor;
-  readonly verifier: JwtVerifier;
+  readonly verifier: TokenVerifier;
   readonly chatStore: ChatStore;
   readonly logger: Logger;
-  readonly faults: Faults;
 }
 
-const HISTORY_PATH = /^\/api\/threads\/([^/]+)\/messages$/;
+/** `HttpPath.history(id)` read backwards: what comes before and after the thread id. */
+const [HISTORY_PREFIX, HISTORY_SUFFIX] = HttpPath.history('{thread_id}').split(encodeURIComponent('{thread_id}')) as [string, string];
+
+/** The (still encoded) thread id of a history path, or null for any other path. */
+function historyThreadSegment(path: string): string | null {
+  if (!path.startsWith(HISTORY_PREFIX) || !path.endsWith(HISTORY_SUFFIX)) return null;
+  const segment = path.slice(HISTORY_PREFIX.length, path.length - HISTORY_SUFFIX.length);
+  return segment === '' || segment.includes('/') ? null : segment;
+}
 
 /** Plain HTTP routes: health, readiness and thread history. */
-export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: ServerResponse) => void {
+export function createHttpApi(deps: HttpApiDeps): RequestListener {
   return (req, res) => {
     handle(deps, req, res).catch((err: unknown) => {
       deps.logger.error('http request failed', err);
@@ -35,27 +42,26 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
 
 async function handle(deps: HttpApiDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-  const history = HISTORY_PATH.exec(path);
-  const known = path === '/health' || path === '/health/ready' || path === '/ws' || history !== null;
+  const historySegment = historyThreadSegment(path);
+  const known = path === HttpPath.health || path === HttpPath.readiness || path === WEBSOCKET_PATH || historySegment !== null;
   if (!known) return sendError(res, 404, 'NOT_FOUND', `no route for ${path}`);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET');
     return sendError(res, 405, 'METHOD_NOT_ALLOWED', `${req.method ?? ''} is not allowed on ${path}`);
   }
 
-  if (path === '/health') {
+  if (path === HttpPath.health) {
     return sendJson(res, 200, { status: 'ok', instance_id: deps.instanceId, connections: deps.openConnections() });
   }
-  if (path === '/health/ready') {
-    if (deps.faults.has('ready_lies')) return sendJson(res, 200, { status: 'ready', dependencies: { postgres: 'up', redis: 'up' } });
+  if (path === HttpPath.readiness) {
     const readiness = deps.monitor.readiness();
-    return sendJson(res, readiness === 'unavailable' ? 503 : 200, { status: readiness, dependencies: deps.monitor.snapshot() });
+    return sendJson(res, READINESS_STATUS[readiness], { status: readiness, dependencies: deps.monitor.snapshot() });
   }
-  if (path === '/ws') return sendError(res, 426, 'UPGRADE_REQUIRED', '/ws accepts WebSocket upgrades only');
+  if (path === WEBSOCKET_PATH) return sendError(res, 426, 'UPGRADE_REQUIRED', `${WEBSOCKET_PATH} accepts WebSocket upgrades only`);
 
   const auth = authenticate(deps.verifier, bearerToken(req.headers));
   if (!auth.ok) return sendError(res, auth.status, auth.code, auth.message);
-  const threadId = parseThreadId(safeDecode(history?.[1] ?? ''));
+  const threadId = parseThreadId(safeDecode(historySegment ?? ''));
   if (threadId === null) return sendError(res, 404, 'NOT_FOUND', 'thread not found');
   if (!deps.monitor.isUp('postgres')) return sendError(res, 503, 'SERVICE_UNAVAILABLE', 'PostgreSQL is unavailable');
   try {

@@ -1,28 +1,46 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { JwtVerifier } from '../auth/jwt-verifier';
-import { handshakeToken, JWT_AUTH_SUBPROTOCOL, queryToken } from '../auth/token-extraction';
-import { CloseCode } from '../connection/client-connection';
+import { Limits, RefusalStatus, Subprotocol, WEBSOCKET_PATH } from '../../../protocol/constants';
+import type { TokenVerifier } from '../auth/jwt-verifier';
+import type { HandshakeTokenReader } from '../auth/token-extraction';
 import type { ConnectionSlots } from '../connection/connection-slots';
 import { authenticate, type UserContext } from '../connection/user-context';
-import type { Faults } from '../faults';
 import type { Logger } from '../logger';
-import { MAX_MESSAGE_BYTES } from '../protocol/client-frames';
-import { refuseUpgrade } from './responses';
+import { refuseUpgrade, type HttpErrorCode } from './responses';
 
-export const WEBSOCKET_PATH = '/ws';
-/** Only with the planted fault oversize_1011: ws's own limit, so the connection can close with 1011 itself. */
-const OVERSIZE_FAULT_MAX_PAYLOAD = 16 * 1024 * 1024;
+/** Why a handshake is not upgraded: the HTTP answer it gets. */
+export interface HandshakeRefusal {
+  readonly status: number;
+  readonly code: HttpErrorCode;
+  readonly message: string;
+}
+
+/** A handshake the gateway decided to refuse, and what can be done with it. */
+export interface RefusedHandshake {
+  readonly req: IncomingMessage;
+  /** Answer with an HTTP error response before any upgrade: the protocol's way (§3). */
+  answer(refusal: HandshakeRefusal): void;
+  /** Upgrade it after all (101) and hand over the socket. */
+  upgrade(onSocket: (ws: WebSocket) => void): void;
+}
+
+/** How a refused handshake is answered; by default with the refusal, before the upgrade. */
+export type RefuseHandshake = (handshake: RefusedHandshake, refusal: HandshakeRefusal) => void;
+
+export const answerBeforeUpgrade: RefuseHandshake = (handshake, refusal) => handshake.answer(refusal);
 
 export interface WebSocketGatewayDeps {
-  readonly verifier: JwtVerifier;
+  readonly verifier: TokenVerifier;
   readonly slots: ConnectionSlots;
   readonly isShuttingDown: () => boolean;
   /** Called synchronously with the upgraded socket. */
   readonly onConnection: (ws: WebSocket, user: UserContext) => void;
   readonly logger: Logger;
-  readonly faults: Faults;
+  /** The largest message accepted, after reassembly; ws closes with 1009 beyond. */
+  readonly maxMessageBytes: number;
+  readonly readToken: HandshakeTokenReader;
+  readonly refuse: RefuseHandshake;
 }
 
 /**
@@ -36,41 +54,46 @@ export class WebSocketGateway {
   constructor(private readonly deps: WebSocketGatewayDeps) {
     this.wss = new WebSocketServer({
       noServer: true,
-      maxPayload: deps.faults.has('oversize_1011') ? OVERSIZE_FAULT_MAX_PAYLOAD : MAX_MESSAGE_BYTES,
+      maxPayload: deps.maxMessageBytes,
       clientTracking: false,
       perMessageDeflate: false,
-      handleProtocols: (protocols) => (protocols.has(JWT_AUTH_SUBPROTOCOL) ? JWT_AUTH_SUBPROTOCOL : false),
+      handleProtocols: (protocols) => (protocols.has(Subprotocol.jwtAuth) ? Subprotocol.jwtAuth : false),
     });
   }
 
   readonly handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', (err) => this.deps.logger.warn(`upgrade socket error: ${err.message}`));
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== WEBSOCKET_PATH) return refuseUpgrade(socket, 404, 'NOT_FOUND', `no WebSocket endpoint at ${path}`);
-    if (this.deps.isShuttingDown()) return refuseUpgrade(socket, 503, 'SERVICE_UNAVAILABLE', 'the server is shutting down');
-
-    const { faults } = this.deps;
-    let token = handshakeToken(req.headers);
-    if (token === null && faults.has('query_token_accepted')) token = queryToken(req.url);
-    const auth = authenticate(this.deps.verifier, token);
-    if (!auth.ok) {
-      if (auth.status === 401 && faults.has('refuse_after_upgrade')) return this.upgradeAndClose(req, socket, head, CloseCode.POLICY_VIOLATION);
-      return refuseUpgrade(socket, auth.status, auth.code, auth.message);
+    if (path !== WEBSOCKET_PATH) return this.refuse(req, socket, head, { status: 404, code: 'NOT_FOUND', message: `no WebSocket endpoint at ${path}` });
+    if (this.deps.isShuttingDown()) {
+      return this.refuse(req, socket, head, { status: 503, code: 'SERVICE_UNAVAILABLE', message: 'the server is shutting down' });
     }
+
+    const auth = authenticate(this.deps.verifier, this.deps.readToken(req));
+    if (!auth.ok) return this.refuse(req, socket, head, auth);
 
     // Reserved synchronously, so a burst of handshakes cannot overshoot the limit.
     const release = this.deps.slots.tryReserve(auth.user.userId);
     if (release === null) {
-      if (faults.has('upgrade_then_close_when_full')) return this.upgradeAndClose(req, socket, head, CloseCode.INTERNAL_ERROR);
-      return refuseUpgrade(socket, 429, 'TOO_MANY_CONNECTIONS', 'more than 10 open connections for this user on this instance');
+      return this.refuse(req, socket, head, {
+        status: RefusalStatus.TooManyConnections,
+        code: 'TOO_MANY_CONNECTIONS',
+        message: `more than ${Limits.maxConnectionsPerUser} open connections for this user on this instance`,
+      });
     }
     // Freed when the socket goes away, whether the upgrade completed or failed.
     socket.once('close', release);
     this.wss.handleUpgrade(req, socket, head, (ws) => this.deps.onConnection(ws, auth.user));
   };
 
-  /** Only for planted faults: a refusal after the 101 instead of before it. */
-  private upgradeAndClose(req: IncomingMessage, socket: Duplex, head: Buffer, code: number): void {
-    this.wss.handleUpgrade(req, socket, head, (ws) => ws.close(code, 'refused'));
+  private refuse(req: IncomingMessage, socket: Duplex, head: Buffer, refusal: HandshakeRefusal): void {
+    this.deps.refuse(
+      {
+        req,
+        answer: ({ status, code, message }) => refuseUpgrade(socket, status, code, message),
+        upgrade: (onSocket) => this.wss.handleUpgrade(req, socket, head, onSocket),
+      },
+      refusal,
+    );
   }
 }

@@ -1,28 +1,8 @@
-import { newRunId, type ConnectionId, type RunId, type ThreadId, type UserId } from '../domain/ids';
-import type { Faults } from '../faults';
-import { serializeRunEvent, type RunEventData, type RunEventType } from '../protocol/server-frames';
+import type { RunEventType } from '../../../protocol/constants';
+import type { RunEventData } from '../frames/server-frames';
 import type { NewRunEvent, RunEventStore } from '../storage/run-store';
-
-export interface RunIdentity {
-  readonly runId: RunId;
-  readonly threadId: ThreadId;
-  readonly userId: UserId;
-  /** The connection whose user_message started the run, when it is on this instance. */
-  readonly startedBy?: ConnectionId;
-}
-
-/** Where serialized run events go live: local connections and other instances. */
-export interface RunEventSink {
-  deliver(run: RunIdentity, seq: number, frameText: string): void;
-}
-
-/** Persisting run events failed; they were still delivered live. */
-export class RunPersistenceError extends Error {
-  constructor(cause: unknown) {
-    super(`run event could not be persisted: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.name = 'RunPersistenceError';
-  }
-}
+import { SequentialRunEventEncoder, type RunEventEncoder } from './run-event-encoder';
+import { RunPersistenceError, type RunEventSink, type RunEvents, type RunIdentity } from './run-events';
 
 /** An event waiting for its batch to be stored; `answer` only on a successful run's agent_completed. */
 interface QueuedEvent extends NewRunEvent {
@@ -30,8 +10,8 @@ interface QueuedEvent extends NewRunEvent {
 }
 
 /**
- * Emits one run's events: assigns the next seq, serializes the frame once,
- * persists that exact text, then delivers it, in seq order.
+ * Emits one run's events: the encoder gives each its seq and its text
+ * (serialized once), which is persisted and then delivered, in seq order.
  *
  * Group commit: emitting does not wait for the database. At most one write
  * per run is in flight; events emitted meanwhile queue up and are stored
@@ -44,24 +24,21 @@ interface QueuedEvent extends NewRunEvent {
  * and every later event are delivered live only, and `emit` throws
  * RunPersistenceError so that the caller ends the run.
  */
-export class RunEventEmitter {
-  private seq = 0;
+export class RunEventEmitter implements RunEvents {
   private readonly queue: QueuedEvent[] = [];
   /** Writing and delivering the queue, while there is anything to write. */
   private writing: Promise<void> | null = null;
   private lost: RunPersistenceError | null = null;
-  private seqGapInserted = false;
-  private wrongRunIdUsed = false;
 
   constructor(
     readonly run: RunIdentity,
     private readonly store: RunEventStore,
     private readonly sink: RunEventSink,
-    private readonly faults: Faults,
+    private readonly encoder: RunEventEncoder = new SequentialRunEventEncoder(run),
   ) {}
 
   get lastSeq(): number {
-    return this.seq;
+    return this.encoder.lastSeq;
   }
 
   /** Why this run's events stopped being stored, once they did. */
@@ -109,9 +86,8 @@ export class RunEventEmitter {
   }
 
   private enqueue<T extends RunEventType>(type: T, data: RunEventData[T], answer?: string): void {
-    const seq = this.nextSeq(type);
-    const frameText = serializeRunEvent(type, { ...this.run, runId: this.frameRunId(type), seq }, data);
-    this.queue.push(answer === undefined ? { seq, type, frameText } : { seq, type, frameText, answer });
+    const event = this.encoder.encode(type, data);
+    this.queue.push(answer === undefined ? event : { ...event, answer });
     if (this.writing === null) {
       this.writing = this.writeQueue();
       // A failure to deliver reaches whoever flushes; unobserved, it must not crash the process.
@@ -127,7 +103,7 @@ export class RunEventEmitter {
         const stored = await this.persist(batch);
         for (const event of batch) {
           if (event.answer !== undefined && !stored) {
-            this.seq = event.seq - 1; // a success that could not be stored is withdrawn
+            this.encoder.continueFrom(event.seq); // a success that could not be stored is withdrawn
             continue;
           }
           this.sink.deliver(this.run, event.seq, event.frameText);
@@ -150,23 +126,5 @@ export class RunEventEmitter {
       this.lost = new RunPersistenceError(err);
       return false;
     }
-  }
-
-  private nextSeq(type: RunEventType): number {
-    this.seq += 1;
-    const seq = this.seq;
-    if (this.faults.has('seq_gap') && !this.seqGapInserted && (type === 'tool_executing' || type === 'tool_completed')) {
-      this.seqGapInserted = true;
-      this.seq += 1;
-    }
-    return seq;
-  }
-
-  private frameRunId(type: RunEventType): RunId {
-    if (this.faults.has('wrong_run_id') && type === 'agent_thinking' && !this.wrongRunIdUsed) {
-      this.wrongRunIdUsed = true;
-      return newRunId();
-    }
-    return this.run.runId;
   }
 }

@@ -1,20 +1,19 @@
-import { AgentRunner } from '../agent/agent-runner';
-import type { AgentModel } from '../agent/model';
-import type { ToolRegistry } from '../agent/tools/tool';
+import { AgentRunner } from '../agent/runtime/agent-runner';
+import type { AgentModel } from '../agent/runtime/model';
+import type { ToolRegistry } from '../agent/runtime/tool-registry';
 import type { ConnectionId, RunId } from '../domain/ids';
-import type { Faults } from '../faults';
 import { describeError, OutageLog, type Logger } from '../logger';
 import type { RunTicket } from '../storage/chat-store';
 import type { RunStore } from '../storage/run-store';
 import { delay, withTimeout } from '../util/timing';
-import { RunEventEmitter, type RunEventSink, type RunIdentity } from './run-event-emitter';
+import type { RunEvents, RunIdentity } from './run-events';
 
 export interface RunManagerDeps {
   readonly runStore: RunStore;
-  readonly sink: RunEventSink;
+  /** One run's events: numbered, stored and delivered (a RunEventEmitter). */
+  readonly eventsOf: (run: RunIdentity) => RunEvents;
   readonly model: AgentModel;
   readonly tools: ToolRegistry;
-  readonly faults: Faults;
   readonly stepDelayMs: number;
   readonly instanceId: string;
   readonly logger: Logger;
@@ -58,13 +57,11 @@ export class RunManager {
     if (!claimed) return;
 
     const identity: RunIdentity = { runId: run.runId, threadId: run.threadId, userId: run.userId, startedBy };
-    const emitter = new RunEventEmitter(identity, runStore, this.deps.sink, this.deps.faults);
     const runner = new AgentRunner(
       {
         model: this.deps.model,
         tools: this.deps.tools,
-        emitter,
-        faults: this.deps.faults,
+        events: this.deps.eventsOf(identity),
         stepDelayMs: this.deps.stepDelayMs,
         signal,
       },

@@ -8,8 +8,7 @@ import {
   type ThreadId,
   type UserId,
 } from '../domain/ids';
-import type { Faults } from '../faults';
-import type { MessageAcceptance } from '../protocol/server-frames';
+import type { MessageAcceptance } from '../frames/server-frames';
 import type { Database } from './database';
 
 export interface IncomingUserMessage {
@@ -58,9 +57,7 @@ interface AcceptedRow {
  * The idempotent accept as ONE statement (so one round trip, atomic without
  * BEGIN/COMMIT). Parameters: $1 user, $2 client_message_id, $3 new message id,
  * $4 thread id (the given one, or a fresh one), $5 true when $4 is a new
- * thread, $6 new run id, $7 content, $8 ignore the ledger (planted fault
- * duplicate_run_on_retry), $9 any owner's thread will do (planted fault
- * foreign_thread_accepted).
+ * thread, $6 new run id, $7 content.
  *
  * - `target`: the thread is usable — new, or an existing one of this user's.
  *   When it is not, nothing at all is written.
@@ -77,14 +74,14 @@ interface AcceptedRow {
 const ACCEPT_SQL = `
   WITH target AS (
     SELECT $5::boolean
-        OR EXISTS (SELECT 1 FROM threads WHERE thread_id = $4::uuid AND (user_id = $1::text OR $9::boolean)) AS usable
+        OR EXISTS (SELECT 1 FROM threads WHERE thread_id = $4::uuid AND user_id = $1::text) AS usable
   ), claim AS (
     INSERT INTO accepted_messages (user_id, client_message_id, message_id, thread_id, run_id)
     SELECT $1::text, $2::uuid, $3::uuid, $4::uuid, $6::uuid FROM target WHERE usable
     ON CONFLICT (user_id, client_message_id) DO NOTHING
     RETURNING 1
   ), go AS (
-    SELECT 1 FROM target WHERE usable AND (EXISTS (SELECT 1 FROM claim) OR $8::boolean)
+    SELECT 1 FROM target WHERE usable AND EXISTS (SELECT 1 FROM claim)
   ), new_thread AS (
     INSERT INTO threads (thread_id, user_id) SELECT $4::uuid, $1::text FROM go WHERE $5::boolean
   ), user_message AS (
@@ -104,11 +101,18 @@ const ACCEPT_SQL = `
    WHERE a.user_id = $1::text AND a.client_message_id = $2::uuid AND NOT EXISTS (SELECT 1 FROM go)`;
 
 /** Threads, user messages and the idempotency ledger. */
-export class ChatStore {
-  constructor(
-    private readonly db: Database,
-    private readonly faults: Faults,
-  ) {}
+export interface ChatStore {
+  /** Accept a user message exactly once per (user, client_message_id); nothing is written for a thread that is not the user's. */
+  acceptUserMessage(input: IncomingUserMessage): Promise<Acceptance>;
+  /** The thread's messages in creation order, or null when the thread is not this user's. */
+  history(userId: UserId, threadId: ThreadId): Promise<HistoryMessage[] | null>;
+  /** Earlier user messages of this user (newest first), excluding one run's own message. */
+  earlierUserMessages(userId: UserId, excludingRunId: RunId, limit: number): Promise<{ content: string; createdAt: Date }[]>;
+}
+
+/** The chat store in PostgreSQL. */
+export class PostgresChatStore implements ChatStore {
+  constructor(private readonly db: Database) {}
 
   /**
    * Accept a user message exactly once per (user, client_message_id): claim
@@ -128,8 +132,6 @@ export class ChatStore {
       input.threadId === null,
       ids.runId,
       input.content,
-      this.faults.has('duplicate_run_on_retry'),
-      this.faults.has('foreign_thread_accepted'),
     ]);
     const row = rows[0] ?? (await this.findAccepted(input.userId, input.clientMessageId));
     if (row === undefined) return { kind: 'thread_not_found' };
@@ -163,7 +165,6 @@ export class ChatStore {
     return rows[0];
   }
 
-  /** The thread's messages in creation order, or null when the thread is not this user's. */
   async history(userId: UserId, threadId: ThreadId): Promise<HistoryMessage[] | null> {
     if (!(await this.isOwnThread(threadId, userId))) return null;
     const { rows } = await this.db.query<{
@@ -188,15 +189,12 @@ export class ChatStore {
     }));
   }
 
-  /** True when the thread exists and is this user's; with the planted fault history_leak, any existing thread will do. */
+  /** True when the thread exists and is this user's. */
   private async isOwnThread(threadId: ThreadId, userId: UserId): Promise<boolean> {
-    const found = this.faults.has('history_leak')
-      ? await this.db.query('SELECT 1 FROM threads WHERE thread_id = $1', [threadId])
-      : await this.db.query('SELECT 1 FROM threads WHERE thread_id = $1 AND user_id = $2', [threadId, userId]);
+    const found = await this.db.query('SELECT 1 FROM threads WHERE thread_id = $1 AND user_id = $2', [threadId, userId]);
     return found.rowCount === 1;
   }
 
-  /** Earlier user messages of this user (newest first), excluding one run's own message. */
   async earlierUserMessages(userId: UserId, excludingRunId: RunId, limit: number): Promise<{ content: string; createdAt: Date }[]> {
     const { rows } = await this.db.query<{ content: string; created_at: Date }>(
       `SELECT content, created_at FROM messages

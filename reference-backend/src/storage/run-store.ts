@@ -1,6 +1,5 @@
 import { newMessageId, type RunId, type ThreadId, type UserId } from '../domain/ids';
-import type { Faults } from '../faults';
-import type { RunEventType } from '../protocol/server-frames';
+import type { RunEventType } from '../../../protocol/constants';
 import type { Database } from './database';
 
 export interface PersistedEvent {
@@ -38,26 +37,32 @@ const INSERT_EVENTS = `INSERT INTO run_events (run_id, seq, type, frame_text)
 
 /**
  * The last events of a successful run, its answer and its final status, in one
- * statement (one round trip, atomic). $5..$9: answer message id, thread, user,
- * summary, and whether to store the answer (not with the planted fault
- * lost_assistant_message).
+ * statement (one round trip, atomic). $5..$8: answer message id, thread, user,
+ * summary.
  */
 const INSERT_EVENTS_AND_SUCCEED = `WITH events AS (${INSERT_EVENTS}),
   answer AS (
     INSERT INTO messages (message_id, thread_id, user_id, role, content, client_message_id, run_id)
-    SELECT $5::uuid, $6::uuid, $7::text, 'assistant', $8::text, NULL, $1::uuid WHERE $9::boolean
+    VALUES ($5::uuid, $6::uuid, $7::text, 'assistant', $8::text, NULL, $1::uuid)
   ),
   succeeded AS (UPDATE runs SET status = 'succeeded', finished_at = now() WHERE run_id = $1::uuid)
   SELECT 1`;
 
 /** Runs and their persisted events. */
-export class RunStore implements RunEventStore {
-  constructor(
-    private readonly db: Database,
-    private readonly faults: Faults,
-  ) {}
-
+export interface RunStore extends RunEventStore {
   /** Atomically take a pending run; true when this caller must run it. */
+  claimRun(runId: RunId, instanceId: string): Promise<boolean>;
+  recordFailure(runId: RunId, errorCode: string): Promise<void>;
+  /** True when the run exists and belongs to this user. */
+  isOwnedBy(runId: RunId, userId: UserId): Promise<boolean>;
+  /** The stored events with seq > afterSeq, in seq order. */
+  eventsAfter(runId: RunId, afterSeq: number): Promise<PersistedEvent[]>;
+}
+
+/** The run store in PostgreSQL. */
+export class PostgresRunStore implements RunStore {
+  constructor(private readonly db: Database) {}
+
   async claimRun(runId: RunId, instanceId: string): Promise<boolean> {
     const result = await this.db.query(
       `UPDATE runs SET status = 'running', owner_instance = $2, started_at = now()
@@ -73,8 +78,7 @@ export class RunStore implements RunEventStore {
       await this.db.query(INSERT_EVENTS, columns);
       return;
     }
-    const storeAnswer = !this.faults.has('lost_assistant_message');
-    await this.db.query(INSERT_EVENTS_AND_SUCCEED, [...columns, newMessageId(), answer.threadId, answer.userId, answer.summary, storeAnswer]);
+    await this.db.query(INSERT_EVENTS_AND_SUCCEED, [...columns, newMessageId(), answer.threadId, answer.userId, answer.summary]);
   }
 
   async recordFailure(runId: RunId, errorCode: string): Promise<void> {
@@ -84,7 +88,6 @@ export class RunStore implements RunEventStore {
     );
   }
 
-  /** True when the run exists and belongs to this user. */
   async isOwnedBy(runId: RunId, userId: UserId): Promise<boolean> {
     const result = await this.db.query('SELECT 1 FROM runs WHERE run_id = $1 AND user_id = $2', [runId, userId]);
     return result.rowCount === 1;

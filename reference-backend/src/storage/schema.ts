@@ -1,4 +1,3 @@
-import { delay } from '../util/timing';
 import type { Database } from './database';
 
 /** Arbitrary constant: the advisory lock that serialises concurrent migrations. */
@@ -8,7 +7,7 @@ const MIGRATION_LOCK_KEY = 7_413_290_118;
  * The whole schema, idempotent. `position` (bigserial) is the stable creation
  * order of messages; timestamps are informative only.
  */
-const SCHEMA_STATEMENTS = [
+export const SCHEMA_STATEMENTS: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS threads (
      thread_id  uuid PRIMARY KEY,
      user_id    text NOT NULL,
@@ -69,26 +68,4 @@ export async function migrateSchema(db: Database): Promise<void> {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     for (const statement of SCHEMA_STATEMENTS) await tx.query(statement);
   });
-}
-
-/** Only with the planted fault migration_race: the pause between "does the table exist?" and creating it. */
-const RACY_CHECK_TO_CREATE_MS = 300;
-
-/**
- * Planted fault migration_race: no lock, and each table is checked, then
- * created without IF NOT EXISTS 300 ms later. Fine alone or on a migrated
- * database; two instances starting together on an empty one collide.
- */
-export async function migrateSchemaWithoutLock(db: Database): Promise<void> {
-  for (const statement of SCHEMA_STATEMENTS) {
-    const table = /^CREATE TABLE IF NOT EXISTS (\w+)/.exec(statement)?.[1];
-    if (table === undefined) {
-      await db.query(statement);
-      continue;
-    }
-    const { rows } = await db.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [table]);
-    if (rows[0]?.present === true) continue;
-    await delay(RACY_CHECK_TO_CREATE_MS);
-    await db.query(statement.replace('IF NOT EXISTS ', ''));
-  }
 }

@@ -1,18 +1,7 @@
+import { PROTOCOL_VERSION, type Dependency, type ErrorCode, type RunEventType } from '../../../protocol/constants';
 import type { ClientMessageId, ConnectionId, MessageId, RunId, ThreadId, ToolCallId, UserId } from '../domain/ids';
 
-export const PROTOCOL_VERSION = 1;
-
-export type Dependency = 'postgres' | 'redis';
-
-export type ErrorCode =
-  | 'INVALID_MESSAGE'
-  | 'UNSUPPORTED_TYPE'
-  | 'NOT_FOUND'
-  | 'FORBIDDEN'
-  | 'RATE_LIMITED'
-  | 'SERVICE_UNAVAILABLE'
-  | 'INTERNAL';
-
+/** Which error codes invite the client to try again (the protocol's `retryable`). */
 const RETRYABLE: Readonly<Record<ErrorCode, boolean>> = {
   INVALID_MESSAGE: false,
   UNSUPPORTED_TYPE: false,
@@ -38,8 +27,6 @@ export interface ErrorContext {
   readonly runId?: string | undefined;
   readonly retryAfterMs?: number | undefined;
 }
-
-export type RunEventType = 'agent_started' | 'agent_thinking' | 'tool_executing' | 'tool_completed' | 'agent_completed';
 
 export interface Recommendation {
   readonly title: string;

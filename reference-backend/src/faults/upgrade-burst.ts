@@ -1,5 +1,5 @@
 /**
- * Only for the planted fault burst_1011: recognises an upgrade storm (more
+ * For the planted fault burst_1011: recognises an upgrade storm (more
  * than `threshold` upgrades within the last `windowMs`) and picks every
  * `every`-th connection established during it. Counting restarts with each
  * storm, so the same storm always loses the same connections.

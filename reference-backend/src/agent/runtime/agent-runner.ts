@@ -1,10 +1,10 @@
-import { newToolCallId, type ToolCallId } from '../domain/ids';
-import type { Faults } from '../faults';
-import type { RunError, RunEventData, RunResult } from '../protocol/server-frames';
-import { RunPersistenceError, type RunEventEmitter } from '../runs/run-event-emitter';
-import { AbortedError, delay } from '../util/timing';
+import { ErrorCode } from '../../../../protocol/constants';
+import { newToolCallId, type ToolCallId } from '../../domain/ids';
+import type { RunError, RunEventData, RunResult } from '../../frames/server-frames';
+import { RunPersistenceError, type RunEvents } from '../../runs/run-events';
+import { AbortedError, delay } from '../../util/timing';
 import type { AgentModel, AgentState, CompletedStep } from './model';
-import type { ToolContext, ToolRegistry } from './tools/tool';
+import type { ToolContext, ToolRegistry } from './tool-registry';
 
 /** Upper bound on model steps, so a misbehaving model cannot loop forever. */
 const MAX_STEPS = 32;
@@ -14,8 +14,8 @@ export type RunOutcome = { readonly status: 'success'; readonly result: RunResul
 export interface AgentRunnerDeps {
   readonly model: AgentModel;
   readonly tools: ToolRegistry;
-  readonly emitter: RunEventEmitter;
-  readonly faults: Faults;
+  /** Where the run's events go. */
+  readonly events: RunEvents;
   /** Each step (a thought, a tool call) takes at least this long. */
   readonly stepDelayMs: number;
   /** Aborted when the server shuts down. */
@@ -44,12 +44,12 @@ class StepLimitError extends Error {
 /** What a run's failure is reported as in `agent_completed.error`. */
 export function runErrorFor(err: unknown): RunError {
   if (err instanceof RunPersistenceError || err instanceof ResultNotStoredError) {
-    return { code: 'SERVICE_UNAVAILABLE', message: `${err.message}; PostgreSQL is unavailable`, retryable: true };
+    return { code: ErrorCode.SERVICE_UNAVAILABLE, message: `${err.message}; PostgreSQL is unavailable`, retryable: true };
   }
   if (err instanceof AbortedError) return { code: 'SHUTTING_DOWN', message: 'the server is shutting down', retryable: true };
   if (err instanceof ToolFailedError) return { code: 'TOOL_FAILED', message: err.message, retryable: true };
-  if (err instanceof StepLimitError) return { code: 'INTERNAL', message: err.message, retryable: false };
-  return { code: 'INTERNAL', message: 'the agent failed unexpectedly', retryable: false };
+  if (err instanceof StepLimitError) return { code: ErrorCode.INTERNAL, message: err.message, retryable: false };
+  return { code: ErrorCode.INTERNAL, message: 'the agent failed unexpectedly', retryable: false };
 }
 
 /**
@@ -62,8 +62,6 @@ export class AgentRunner {
   private readonly now: () => number;
   private thoughts = 0;
   private startedAt = 0;
-  /** Only with the planted faults unpaired_tool / completed_before_tool: the held-back last tool_completed. */
-  private heldCompletion: RunEventData['tool_completed'] | null = null;
 
   constructor(
     private readonly deps: AgentRunnerDeps,
@@ -73,18 +71,18 @@ export class AgentRunner {
   }
 
   async run(request: string): Promise<RunOutcome> {
-    const { emitter, model } = this.deps;
+    const { events, model } = this.deps;
     this.startedAt = this.now();
     try {
-      await emitter.emit('agent_started', { agent_name: model.name });
+      await events.emit('agent_started', { agent_name: model.name });
       const result = await this.runSteps(request);
       await this.ensureThought('Composing the answer.');
       await this.announceSuccess(result);
       return { status: 'success', result };
     } catch (err) {
       const error = runErrorFor(await this.rootCause(err));
-      if (!this.deps.faults.has('silent_failure')) await this.announceFailure(error);
-      await emitter.flush();
+      await this.announceFailure(error);
+      await events.flush();
       return { status: 'error', error };
     }
   }
@@ -96,8 +94,8 @@ export class AgentRunner {
    */
   private async rootCause(err: unknown): Promise<unknown> {
     if (err instanceof RunPersistenceError || err instanceof ResultNotStoredError) return err;
-    await this.deps.emitter.flush();
-    return this.deps.emitter.persistenceFailure ?? err;
+    await this.deps.events.flush();
+    return this.deps.events.persistenceFailure ?? err;
   }
 
   private async runSteps(request: string): Promise<RunResult> {
@@ -105,7 +103,7 @@ export class AgentRunner {
     const state: AgentState = { request, steps };
     for (let i = 0; i < MAX_STEPS; i += 1) {
       if (this.deps.signal.aborted) throw new AbortedError();
-      const step = await this.deps.model.nextStep(state);
+      const step = await this.deps.model.nextStep(state, this.deps.signal);
       if (step.kind === 'final_answer') return step.result;
       if (step.kind === 'thought') {
         await this.think(step.thought);
@@ -114,9 +112,6 @@ export class AgentRunner {
       } else {
         const result = await this.callTool(step.toolName, step.args);
         steps.push({ kind: 'tool_result', toolName: step.toolName, args: step.args, result });
-      }
-      if (i === 0 && this.deps.faults.has('started_twice')) {
-        await this.deps.emitter.emit('agent_started', { agent_name: this.deps.model.name });
       }
     }
     throw new StepLimitError(`the agent took more than ${MAX_STEPS} steps`);
@@ -128,11 +123,10 @@ export class AgentRunner {
   }
 
   private async think(thought: string, final = false): Promise<void> {
-    if (this.deps.faults.has('no_thinking')) return;
     this.thoughts += 1;
     const data = { thought, step: this.thoughts };
-    if (final) await this.deps.emitter.emitFinal('agent_thinking', data);
-    else await this.deps.emitter.emit('agent_thinking', data);
+    if (final) await this.deps.events.emitFinal('agent_thinking', data);
+    else await this.deps.events.emit('agent_thinking', data);
   }
 
   /** Every run shows at least one agent_thinking before agent_completed. */
@@ -145,10 +139,10 @@ export class AgentRunner {
     const startedAt = this.now();
     // Open before emitting: an event that fails to persist is still delivered, and must then be closed.
     this.openToolCalls.set(toolCallId, { toolName, startedAt });
-    await this.deps.emitter.emit('tool_executing', { tool_call_id: toolCallId, tool_name: toolName, args });
+    await this.deps.events.emit('tool_executing', { tool_call_id: toolCallId, tool_name: toolName, args });
     const execution = (async () => {
       try {
-        return await this.deps.tools.get(toolName).execute(args, this.context);
+        return await this.deps.tools.execute(toolName, args, this.context);
       } catch (err) {
         throw new ToolFailedError(toolName, err);
       }
@@ -156,7 +150,7 @@ export class AgentRunner {
     // The call lasts at least the step delay. On shutdown the wait is cut short and the
     // still-open call is closed by the failure path; a late tool result is then ignored.
     const [result] = await Promise.all([execution, this.stepDelay()]);
-    await this.completeTool({
+    await this.emitToolCompleted({
       tool_call_id: toolCallId,
       tool_name: toolName,
       status: 'success',
@@ -166,45 +160,24 @@ export class AgentRunner {
     return result;
   }
 
-  private async completeTool(completion: RunEventData['tool_completed']): Promise<void> {
-    if (this.deps.faults.has('unpaired_tool') || this.deps.faults.has('completed_before_tool')) {
-      // Planted fault: hold each tool_completed back until the next one, so the run's last one can be lost or reordered.
-      const previous = this.heldCompletion;
-      this.heldCompletion = completion;
-      if (previous !== null) await this.emitToolCompleted(previous);
-      return;
-    }
-    await this.emitToolCompleted(completion);
-  }
-
   private async emitToolCompleted(completion: RunEventData['tool_completed'], final = false): Promise<void> {
     // Closed before emitting: the event is delivered even when persisting it fails.
     this.openToolCalls.delete(completion.tool_call_id);
-    if (final) await this.deps.emitter.emitFinal('tool_completed', completion);
-    else await this.deps.emitter.emit('tool_completed', completion);
+    if (final) await this.deps.events.emitFinal('tool_completed', completion);
+    else await this.deps.events.emit('tool_completed', completion);
   }
 
   private async announceSuccess(result: RunResult): Promise<void> {
-    const { emitter, faults } = this.deps;
-    const completed: RunEventData['agent_completed'] = {
-      status: 'success',
-      result: faults.has('empty_recommendations') ? { ...result, recommendations: [] } : result,
-      duration_ms: this.now() - this.startedAt,
-    };
-    const held = this.heldCompletion;
-    this.heldCompletion = null;
+    const completed: RunEventData['agent_completed'] = { status: 'success', result, duration_ms: this.now() - this.startedAt };
     // Stored in one statement with the answer (the thread's assistant message) and the run's success.
     try {
-      await emitter.complete(completed, result.summary);
+      await this.deps.events.complete(completed, result.summary);
     } catch (err) {
       throw new ResultNotStoredError(err);
     }
-    // Only with completed_before_tool: the held tool_completed follows agent_completed. With unpaired_tool it is dropped.
-    if (held !== null && faults.has('completed_before_tool')) await this.emitToolCompleted(held, true);
   }
 
   private async announceFailure(error: RunError): Promise<void> {
-    this.heldCompletion = null;
     await this.ensureThought(`The run cannot finish: ${error.message}.`, true);
     for (const [toolCallId, call] of [...this.openToolCalls]) {
       await this.emitToolCompleted(
@@ -212,6 +185,6 @@ export class AgentRunner {
         true,
       );
     }
-    await this.deps.emitter.emitFinal('agent_completed', { status: 'error', error, duration_ms: this.now() - this.startedAt });
+    await this.deps.events.emitFinal('agent_completed', { status: 'error', error, duration_ms: this.now() - this.startedAt });
   }
 }

@@ -1,13 +1,19 @@
-import type { RunResult } from '../protocol/server-frames';
+import type { RunResult } from '../../frames/server-frames';
 
 /**
  * The provider interface of the agent: given what happened so far, decide
- * the next step. The bundled implementation is deterministic and rule-based;
- * an LLM-backed provider implements the same interface.
+ * the next step. The bundled implementation (advisor/) is deterministic and
+ * rule-based; an LLM-backed provider implements the same interface, and is
+ * chosen with AGENT_MODEL (see ../models.ts).
  */
 export interface AgentModel {
+  /** Shown as `agent_started.agent_name`. */
   readonly name: string;
-  nextStep(state: AgentState): Promise<AgentStep>;
+  /**
+   * The next step. `signal` is aborted when the server shuts down: a provider
+   * waiting on a remote model should give up then (the run ends with an error).
+   */
+  nextStep(state: AgentState, signal: AbortSignal): Promise<AgentStep>;
 }
 
 export type AgentStep =

@@ -1,7 +1,9 @@
 /**
- * Planted faults: deliberate, named deviations from the protocol that the
- * specification suite must detect. The clean backend runs with none of them.
- * Code checks `faults.has('name')` at exactly the spot the fault lives.
+ * The catalogue of planted faults: deliberate, named deviations from the
+ * protocol that the specification suite must detect. The clean backend runs
+ * with none of them and knows nothing of them: each fault is a wrapper around
+ * components (./wrappers.ts), composed only when `--fault` names it. This
+ * module is plain data, light enough for the command line and --list-faults.
  */
 export type FaultArea =
   | 'agent_events'
@@ -15,8 +17,11 @@ export type FaultArea =
 
 export interface FaultDefinition {
   readonly name: string;
+  /** The part of the protocol it breaks: verify-suite runs the features of that area against it. */
   readonly area: FaultArea;
   readonly description: string;
+  /** The protocol rules it breaks, by id (e.g. `GP-5.2`), once the protocol numbers its rules. */
+  readonly rules?: readonly string[];
 }
 
 export const FAULT_CATALOGUE = [
@@ -207,31 +212,13 @@ export const FAULT_CATALOGUE = [
 
 export type FaultName = (typeof FAULT_CATALOGUE)[number]['name'];
 
+/** The catalogue as plain definitions (every entry may carry `rules`). */
+export const FAULTS: readonly FaultDefinition[] = FAULT_CATALOGUE;
+
 const FAULT_NAMES: ReadonlySet<string> = new Set(FAULT_CATALOGUE.map((f) => f.name));
 
 export function isFaultName(name: string): name is FaultName {
   return FAULT_NAMES.has(name);
-}
-
-/** The set of faults active in this process. Immutable after startup. */
-export class Faults {
-  private readonly active: ReadonlySet<FaultName>;
-
-  constructor(names: Iterable<FaultName> = []) {
-    this.active = new Set(names);
-  }
-
-  static none(): Faults {
-    return new Faults();
-  }
-
-  has(name: FaultName): boolean {
-    return this.active.has(name);
-  }
-
-  list(): FaultName[] {
-    return [...this.active];
-  }
 }
 
 export class UnknownFaultError extends Error {

@@ -1,6 +1,6 @@
-import type { Recommendation, RunResult } from '../protocol/server-frames';
+import type { Recommendation, RunResult } from '../../frames/server-frames';
 import type { CostBreakdown } from './cost-analysis';
-import type { AgentModel, AgentState, AgentStep, CompletedStep } from './model';
+import type { AgentModel, AgentState, AgentStep, CompletedStep } from '../runtime/model';
 import { formatMoney, formatPercent } from './money';
 import type { OptimizationPlan } from './optimizations';
 import { extractSpendFigures, hasFigures, type SpendFigures } from './spend-figures';
@@ -22,6 +22,7 @@ export function isCostRequest(text: string): boolean {
 export class RuleBasedSpendAdvisor implements AgentModel {
   readonly name = ADVISOR_AGENT_NAME;
 
+  /** Decides at once, from the state alone: nothing to abort. */
   nextStep(state: AgentState): Promise<AgentStep> {
     return Promise.resolve(decide(state));
   }

@@ -1,0 +1,92 @@
+import type { RequestListener } from 'node:http';
+import type { StartServer } from './app';
+import type { TokenRules, TokenVerifier } from './auth/jwt-verifier';
+import type { HandshakeTokenReader } from './auth/token-extraction';
+import type { LoadConfig } from './config';
+import type { ChatAvailability } from './connection/chat-availability';
+import type { FrameHandler, TextFrameHandler } from './connection/frame-handling';
+import type { ClientConnection, ConnectionLifecycle } from './connection/client-connection';
+import type { ConnectionPolicy } from './connection/connection-policy';
+import type { LocalConnections, LocalRunEventDelivery } from './connection/local-connections';
+import type { OpenConnections } from './connection/open-connections';
+import type { ClientFrameReader } from './frames/client-frames';
+import type { DependencyStatusView } from './health/dependency-monitor';
+import type { RefuseHandshake } from './http/websocket-gateway';
+import type { RunEventEncoder } from './runs/run-event-encoder';
+import type { RunEvents, RunEventSink } from './runs/run-events';
+import type { ChatStore } from './storage/chat-store';
+import type { Database } from './storage/database';
+import type { RunStore } from './storage/run-store';
+
+/**
+ * Wraps one component: gets it as the composition root built it (and the
+ * parts it was built from, where a wrapper may need them) and returns what to
+ * use instead. It must keep the component's interface.
+ */
+export type Decorator<T, Parts = Record<string, never>> = (component: T, parts: Parts) => T;
+
+/**
+ * The components the composition root (app.ts, main.ts) lets a caller wrap,
+ * each where it is built. None is wrapped by default. The planted faults
+ * (src/faults/) are made of these; so could tracing or metrics be.
+ * Per-run components (runEventEncoder, runEvents) are wrapped once per run.
+ */
+export interface Decorators {
+  /** How the configuration is read from the environment (main.ts). */
+  readonly loadConfig?: Decorator<LoadConfig>;
+  /** Starting the server, and what happens around it (main.ts). */
+  readonly startServer?: Decorator<StartServer>;
+  /** The rules a token is verified against. */
+  readonly tokenRules?: Decorator<TokenRules>;
+  readonly tokenVerifier?: Decorator<TokenVerifier, { readonly rules: TokenRules }>;
+  /** Where a WebSocket handshake's token is read from. */
+  readonly handshakeToken?: Decorator<HandshakeTokenReader>;
+  /** How a refused WebSocket handshake is answered. */
+  readonly refuseHandshake?: Decorator<RefuseHandshake>;
+  readonly connectionPolicy?: Decorator<ConnectionPolicy>;
+  readonly connectionLifecycle?: Decorator<ConnectionLifecycle>;
+  /** Every upgraded connection: /health counts them, shutdown closes them. */
+  readonly openConnections?: Decorator<OpenConnections<ClientConnection>>;
+  readonly clientFrameReader?: Decorator<ClientFrameReader>;
+  /** A client text frame, when its turn comes on its connection. */
+  readonly textFrameHandler?: Decorator<TextFrameHandler>;
+  /** A valid client frame: user_message, resume, ping. */
+  readonly chatFrameHandler?: Decorator<FrameHandler, { readonly isShuttingDown: () => boolean }>;
+  /** Whether a user_message can be taken now. */
+  readonly chatAvailability?: Decorator<ChatAvailability, { readonly dependencies: DependencyStatusView }>;
+  readonly chatStore?: Decorator<ChatStore, { readonly db: Database }>;
+  readonly runStore?: Decorator<RunStore, { readonly db: Database }>;
+  /** One run's numbering and serialization of its events. */
+  readonly runEventEncoder?: Decorator<RunEventEncoder>;
+  /** One run's events, as its agent emits them. */
+  readonly runEvents?: Decorator<RunEvents>;
+  /** Delivery of run events to this instance's connections of a user. */
+  readonly localDelivery?: Decorator<LocalRunEventDelivery, { readonly connections: LocalConnections }>;
+  /** Where run events go live: local connections and other instances. */
+  readonly runEventSink?: Decorator<RunEventSink, { readonly local: LocalRunEventDelivery; readonly connections: LocalConnections }>;
+  /** The plain HTTP routes. */
+  readonly httpApi?: Decorator<RequestListener>;
+}
+
+export const NO_DECORATORS: Decorators = {};
+
+/** `component` wrapped by `decorator`, or as it is when there is none. */
+export function decorate<T, Parts>(decorator: Decorator<T, Parts> | undefined, component: T, parts: Parts): T {
+  return decorator === undefined ? component : decorator(component, parts);
+}
+
+type AnyDecorator = (component: unknown, parts: unknown) => unknown;
+
+/** Several sets of decorators as one: where two wrap the same component, the earlier one is inside. */
+export function composeDecorators(sets: readonly Decorators[]): Decorators {
+  const composed: Partial<Record<keyof Decorators, AnyDecorator>> = {};
+  for (const set of sets) {
+    for (const key of Object.keys(set) as (keyof Decorators)[]) {
+      const outer = set[key] as AnyDecorator | undefined;
+      if (outer === undefined) continue;
+      const inner = composed[key];
+      composed[key] = inner === undefined ? outer : (component, parts) => outer(inner(component, parts), parts);
+    }
+  }
+  return composed as Decorators;
+}

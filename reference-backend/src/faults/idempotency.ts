@@ -1,0 +1,23 @@
+import { randomUUID } from 'node:crypto';
+import type { ClientMessageId } from '../domain/ids';
+import { chatStoreWith } from './delegation';
+import type { FaultWrapper } from './fault-wrapper';
+
+/** Faults of the area idempotency: exactly once (protocol §7). */
+export const IDEMPOTENCY_FAULTS = {
+  duplicate_run_on_retry: () => ({
+    chatStore: (store, { db }) =>
+      chatStoreWith(store, {
+        acceptUserMessage: async (input) => {
+          const first = await store.acceptUserMessage(input);
+          if (first.kind !== 'duplicate') return first;
+          // The retry is accepted again under a fresh key (new ids, a second message and run),
+          // then its message is given the client's key back, as if the ledger had not been asked.
+          const again = await store.acceptUserMessage({ ...input, clientMessageId: randomUUID() as ClientMessageId });
+          if (again.kind === 'thread_not_found') return first;
+          await db.query('UPDATE messages SET client_message_id = $2 WHERE message_id = $1', [again.acceptance.messageId, input.clientMessageId]);
+          return { kind: 'accepted', acceptance: { ...again.acceptance, clientMessageId: input.clientMessageId }, run: again.run };
+        },
+      }),
+  }),
+} satisfies Record<string, FaultWrapper>;

@@ -1,0 +1,22 @@
+import { AGENT_EVENT_FAULTS } from './agent-events';
+import { AUTHENTICATION_FAULTS } from './authentication';
+import type { FaultName } from './catalogue';
+import { FACTORY_INITIALIZATION_FAULTS } from './factory-initialization';
+import type { FaultWrapper } from './fault-wrapper';
+import { HISTORY_FAULTS } from './history';
+import { HOSTILE_INPUT_FAULTS } from './hostile-input';
+import { IDEMPOTENCY_FAULTS } from './idempotency';
+import { RACE_CONDITION_FAULTS } from './race-conditions';
+import { SERVICE_DEPENDENCY_FAULTS } from './service-dependencies';
+
+/** Every catalogued fault's wrapper, by name; each area's in its own module. */
+export const FAULT_WRAPPERS: { readonly [Name in FaultName]: FaultWrapper } = {
+  ...AGENT_EVENT_FAULTS,
+  ...HISTORY_FAULTS,
+  ...IDEMPOTENCY_FAULTS,
+  ...RACE_CONDITION_FAULTS,
+  ...SERVICE_DEPENDENCY_FAULTS,
+  ...FACTORY_INITIALIZATION_FAULTS,
+  ...AUTHENTICATION_FAULTS,
+  ...HOSTILE_INPUT_FAULTS,
+};

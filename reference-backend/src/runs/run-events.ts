@@ -1,0 +1,44 @@
+import type { RunEventType } from '../../../protocol/constants';
+import type { ConnectionId, RunId, ThreadId, UserId } from '../domain/ids';
+import type { RunEventData } from '../frames/server-frames';
+
+export interface RunIdentity {
+  readonly runId: RunId;
+  readonly threadId: ThreadId;
+  readonly userId: UserId;
+  /** The connection whose user_message started the run, when it is on this instance. */
+  readonly startedBy?: ConnectionId;
+}
+
+/** Where serialized run events go live: local connections and other instances. */
+export interface RunEventSink {
+  deliver(run: RunIdentity, seq: number, frameText: string): void;
+}
+
+/** Persisting run events failed; they were still delivered live. */
+export class RunPersistenceError extends Error {
+  constructor(cause: unknown) {
+    super(`run event could not be persisted: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'RunPersistenceError';
+  }
+}
+
+/**
+ * One run's events, as its agent emits them (RunEventEmitter). The three ways
+ * to emit say where the run is: `emit` while it goes on, `complete` for a
+ * successful end, `emitFinal` on the way out of a failing run.
+ */
+export interface RunEvents {
+  /** The seq of the last event emitted. */
+  readonly lastSeq: number;
+  /** Why this run's events stopped being stored, once they did. */
+  readonly persistenceFailure: RunPersistenceError | null;
+  /** Emit one event; rejects with RunPersistenceError once storing has failed (the event is still delivered, live only). */
+  emit<T extends RunEventType>(type: T, data: RunEventData[T]): Promise<void>;
+  /** Emit an event of a failing run's ending: never throws; resolves once it is delivered. */
+  emitFinal<T extends RunEventType>(type: T, data: RunEventData[T]): Promise<void>;
+  /** End a successful run with its `agent_completed` and its answer; throws RunPersistenceError when that cannot be stored. */
+  complete(data: RunEventData['agent_completed'], answer: string): Promise<void>;
+  /** Wait until every event emitted so far is stored (or given up on) and delivered. */
+  flush(): Promise<void>;
+}
