@@ -8,7 +8,7 @@ import { closesAllTabs, opensTabsAtOnce, pingsWith } from '../support/scenario/c
 import { crowdConnects, crowdSignsIn } from '../support/scenario/crowds';
 import { churn, EARLY_PINGS, sendsTheMomentItOpens } from '../support/scenario/early-frames';
 import { restartUnderTheCrowd } from '../support/scenario/deployments';
-import { noteConnectionCount } from '../support/scenario/service-health';
+import { aServiceNobodyElseUses, noteConnectionCount } from '../support/scenario/service-health';
 import type { GoldenPathWorld } from '../support/world';
 
 Given('a crowd of users is signed in', function (this: GoldenPathWorld) {
@@ -49,6 +49,10 @@ Then('the chat says it is ready before it answers anything {actor} sent', functi
 
 Then("{actor}'s frames are answered in the order she/he/they sent them", function (user: ChatUser) {
   answeredInTheOrderSent(user, EARLY_PINGS, user.latestMessage.clientMessageId);
+});
+
+Given('a chat service nobody else is using', function (this: GoldenPathWorld) {
+  return aServiceNobodyElseUses(this);
 });
 
 Given('the chat service reports how many connections it holds', function (this: GoldenPathWorld) {

@@ -8,6 +8,7 @@ import { expect } from './expectations/golden-path-chai';
 import { judgeNoSilenceDuringFaults } from './expectations/judges/degradation';
 import { ruleLedger, RULE_VERDICTS_MEDIA_TYPE } from './expectations/rule-ledger';
 import { readConversations } from './scenario/conversation';
+import { NOT_RUN_MEDIA_TYPE, unmetNeed } from './target/needs';
 
 setWorldConstructor(GoldenPathWorld);
 // The longest a single step may take; each wait inside a step has its own,
@@ -21,8 +22,12 @@ Before({ name: 'start counting the success metrics and the rules' }, function ()
   ruleLedger.reset();
 });
 
-Before({ tags: 'not @unit', name: 'connect to the backend under test' }, async function (this: GoldenPathWorld) {
+Before({ tags: 'not @unit', name: 'connect to the backend under test, if it can meet what the scenario needs' }, async function (this: GoldenPathWorld, { pickle }) {
   await this.prepare();
+  const reason = await unmetNeed(pickle.tags.map((tag) => tag.name), this.target.sut);
+  if (reason === undefined) return undefined;
+  this.attach(JSON.stringify({ reason }), NOT_RUN_MEDIA_TYPE);
+  return 'skipped';
 });
 
 /**

@@ -14,7 +14,7 @@ Feature: Permissions and expiry — a sign-in grants what it says, for as long a
                     and conversations readable after access was withdrawn — an
                     audit finding for every enterprise customer
 
-  @mission_critical @e2e @GP-3.14 @GP-4.10
+  @mission_critical @e2e @needs_tokens @GP-3.14 @GP-4.10
   Scenario: Without permission to write, Alice's question is refused and nothing is written
     Given Alice is signed in
     And Alice has a conversation with the agent about her AI spend
@@ -23,7 +23,7 @@ Feature: Permissions and expiry — a sign-in grants what it says, for as long a
     Then Alice is told she may not write
     And Alice's conversation holds only what was there before
 
-  @integration @GP-3.21
+  @integration @needs_tokens @GP-3.21
   Scenario Outline: When Alice's sign-in expires during her session, the chat ends it
     Given Alice is signed in
     And Alice has the chat open with <credential>

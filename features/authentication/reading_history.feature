@@ -26,10 +26,18 @@ Feature: Reading history — a conversation is read only by its owner, with a va
       | a token signed with someone else's secret  | not signed in       |
       | an unsigned token                          | not signed in       |
 
-    Examples: Broken, expired or without permission
+    Examples: Broken
       | credential                                 | refusal             |
       | a token whose three parts are garbage      | not signed in       |
+
+    @needs_secret
+    Examples: Expired
+      | credential                                 | refusal             |
       | a token that expired an hour ago           | not signed in       |
+
+    @needs_tokens
+    Examples: Without permission to read
+      | credential                                 | refusal             |
       | a token with no permission to read         | not allowed to read |
 
   @integration @GP-2.11

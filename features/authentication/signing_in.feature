@@ -36,17 +36,17 @@ Feature: Signing in — apps and browsers open the chat with the forms the proto
       | credential                                                         |
       | a valid token in the header and a broken one in the subprotocols   |
 
-    @GP-3.10
+    @GP-3.10 @needs_secret
     Examples: Single sign-on tokens
       | credential                                                         |
       | a token naming the chat among several audiences                    |
 
-    @GP-3.8
+    @GP-3.8 @needs_secret
     Examples: Tokens whose "not before" has passed
       | credential                                                         |
       | a token that became valid a minute ago                             |
 
-  @e2e @GP-3.11 @GP-3.12 @GP-5.2
+  @e2e @needs_users @GP-3.11 @GP-3.12 @GP-5.2
   Scenario Outline: Alice's user id is <id>; she gets her answer and Bob, whose id differs only in case, sees none of it
     Given Alice is signed in with a user id <id>
     And Bob is signed in with Alice's user id in lower case

@@ -18,7 +18,7 @@ Feature: Random frames — thousands of hostile frames never break a connection 
   the environment profile (cucumber.js); the random seed is printed with every
   run and can be replayed with GOLDEN_PATH_SEED.
 
-  @mission_critical @integration @GP-4.14 @GP-9.1 @GP-9.2 @GP-2.1 @TGT-fuzz
+  @mission_critical @integration @needs_users @GP-4.14 @GP-9.1 @GP-9.2 @GP-2.1 @TGT-fuzz
   Scenario: A crowd of hostile apps sends thousands of random frames and nothing breaks
     Given Alice is signed in
     And a crowd of hostile apps has the chat open in many tabs

@@ -16,7 +16,7 @@ Feature: Handshake storms — everyone who opens the chat gets a working one
   the environment profile (cucumber.js): 200 users within a second and a p99
   of 250 ms on a local machine; looser limits against a staging deployment.
 
-  @mission_critical @integration @TGT-storm @TGT-storm-latency @GP-3.18 @GP-9.1 @GP-9.2
+  @mission_critical @integration @needs_users @TGT-storm @TGT-storm-latency @GP-3.18 @GP-9.1 @GP-9.2
   Scenario: A crowd opens the chat at the same moment and every one of them is served
     Given a crowd of users is signed in
     When the whole crowd opens the chat at once
@@ -32,9 +32,10 @@ Feature: Handshake storms — everyone who opens the chat gets a working one
     And Alice's frames are answered in the order she sent them
     And Alice watches the agent start, think, use its tools and complete
 
-  @integration @GP-2.2
+  @integration @needs_control @GP-2.2
   Scenario: Quick connect-and-close cycles leave nothing behind
-    Given Alice is signed in
+    Given a chat service nobody else is using
+    And Alice is signed in
     And the chat service reports how many connections it holds
     When Alice opens and closes the chat again and again in quick succession
     Then the chat service is back to the number of connections it held before
@@ -66,16 +67,18 @@ Feature: Handshake storms — everyone who opens the chat gets a working one
     When Alice opens 15 tabs at the same moment
     Then as many of Alice's tabs as one user may have are ready, and the rest are refused as too many before the upgrade
 
-  @integration @GP-2.2
+  @integration @needs_control @GP-2.2
   Scenario: The chat service counts every tab Alice opens
-    Given Alice is signed in
+    Given a chat service nobody else is using
+    And Alice is signed in
     And the chat service reports how many connections it holds
     When Alice opens the chat in 3 tabs
     Then the chat service counts 3 connections more than before
 
-  @integration @GP-2.2
+  @integration @needs_control @GP-2.2
   Scenario: The chat service stops counting Alice's tabs once she closes them
-    Given Alice is signed in
+    Given a chat service nobody else is using
+    And Alice is signed in
     And the chat service reports how many connections it holds
     And Alice has the chat open in 3 tabs
     When Alice closes all her tabs

@@ -86,7 +86,7 @@ export async function startBenchEnvironment(config: LaunchedTargetConfig, cleanu
   log(`${postgres.description}; ${redis.description}; bare ws server on ${bare.wsUrl}`);
 
   const jwt = { secret: randomBytes(32).toString('base64url'), issuer: JWT_ISSUER, audience: JWT_AUDIENCE };
-  const settings: LaunchSettings = { config, postgres, redis, jwtSecret: jwt.secret, issuer: jwt.issuer, audience: jwt.audience };
+  const settings: LaunchSettings = { config, postgres, redis, jwtSecret: jwt.secret, testTokenKey: randomBytes(32).toString('base64url'), issuer: jwt.issuer, audience: jwt.audience };
   const backend = await LaunchedBackend.start({
     label: 'backend',
     command: config.command,

@@ -190,6 +190,7 @@ export class ChatUser {
       const tab = await ChatConnection.connect({
         label,
         url: (options.endpoint ?? this.endpoint()).wsUrl,
+        ca: (options.endpoint ?? this.endpoint()).ca,
         credentials: presentation.credentials,
         timeoutMs: this.profile.patienceMs,
         ...(options.sendOnOpen === undefined ? {} : { sendOnOpen: options.sendOnOpen }),
@@ -361,7 +362,7 @@ export class ChatUser {
   /** Reads a thread's history with `token` (default: her own valid token); remembers the answer. */
   async readHistory(threadId: string, options: { token?: string | undefined; owner?: string; endpoint?: Endpoint } = {}): Promise<HistoryRead> {
     const token = 'token' in options ? options.token : await this.token();
-    const response = await fetchHistory((options.endpoint ?? this.endpoint()).httpUrl, threadId, token, this.profile.replyWithinMs);
+    const response = await fetchHistory(options.endpoint ?? this.endpoint(), threadId, token, this.profile.replyWithinMs);
     const read: HistoryRead = { threadId, owner: options.owner, response, readAt: performance.now() };
     this.historyReads.push(read);
     return read;

@@ -1,6 +1,7 @@
 import { createSecretKey, randomBytes } from 'node:crypto';
 import { Limits, RefusalStatus } from '../../protocol/constants';
 import type { UserId } from '../domain/ids';
+import type { SuiteNeed } from '../target/system-under-test';
 import { presentToken, type HandshakeCredentials } from './credentials';
 import { namingAlgorithm, undecodable, unsigned, withClaimsAltered } from './hand-made-tokens';
 import { TokenMinter, type Claims, type MintOptions, type UserTokenOptions } from './token-minter';
@@ -33,8 +34,8 @@ export type Expected =
   | { readonly outcome: 'refused'; readonly status: 401 | 403 }
   | { readonly outcome: 'accepted'; readonly canWrite: boolean };
 
-/** What a credential needs of the suite's token source beyond valid tokens. */
-export type CredentialNeed = 'the signing secret';
+/** What a credential needs of the suite's token source beyond a valid token of the user (@needs_secret, @needs_tokens). */
+export type CredentialNeed = Extract<SuiteNeed, 'the signing secret' | 'tokens of any permissions and lifetime'>;
 
 export interface Credential {
   readonly expected: Expected;
@@ -255,12 +256,14 @@ const CREDENTIALS: Record<string, Credential> = {
     expected: NO_READ,
     rule: 'GP-3.13',
     risk: 'a user whose access was withdrawn can still open the chat and read her runs',
+    needs: 'tokens of any permissions and lifetime',
     present: (context) => header(context.tokenFor({ permissions: ['write'], expiresInSeconds: 3_600 })),
   },
   'a token without any permissions': {
     expected: NO_READ,
     rule: 'GP-3.13',
     risk: 'a token granting nothing still opens the chat',
+    needs: 'tokens of any permissions and lifetime',
     present: (context) => header(context.tokenFor({ permissions: [], expiresInSeconds: 3_600 })),
   },
   'a valid token in the web address only': {
@@ -312,18 +315,21 @@ const CREDENTIALS: Record<string, Credential> = {
     expected: { outcome: 'accepted', canWrite: false },
     rule: 'GP-3.14',
     risk: 'read-only users (auditors, finance viewers) cannot open the chat at all',
+    needs: 'tokens of any permissions and lifetime',
     present: (context) => header(context.tokenFor({ permissions: ['read'], expiresInSeconds: 3_600 })),
   },
   'a token that expires in a few seconds': {
     expected: ACCEPTED,
     rule: 'GP-3.21',
     risk: 'a short-lived token is refused before it expires',
+    needs: 'tokens of any permissions and lifetime',
     present: (context) => header(context.tokenFor({ permissions: ['read', 'write'], expiresInSeconds: context.shortLifetimeSeconds })),
   },
   'a token that expires in a few seconds, in the subprotocols': {
     expected: ACCEPTED,
     rule: 'GP-3.21',
     risk: 'a short-lived browser token is refused before it expires',
+    needs: 'tokens of any permissions and lifetime',
     present: async (context) => {
       const token = await context.tokenFor({ permissions: ['read', 'write'], expiresInSeconds: context.shortLifetimeSeconds });
       return { credentials: presentToken(token, 'subprotocol'), expiresAt: claimsOf(token).exp as number };

@@ -29,6 +29,8 @@ export interface ConnectOptions {
   readonly url: string;
   readonly credentials: HandshakeCredentials;
   readonly timeoutMs: number;
+  /** A private CA to trust (wss:// behind a front end with its own certificate). */
+  readonly ca?: Buffer | undefined;
   /** The scenario expects the service to turn this handshake away (it is not a session meant to be established). */
   readonly refusalExpected?: boolean;
   /** Frames sent the instant the socket opens, before the server can have said it is ready. */
@@ -77,6 +79,7 @@ export class ChatConnection {
       const socket = new WebSocket(`${options.url}${options.credentials.query}`, options.credentials.protocols, {
         headers: options.credentials.headers,
         handshakeTimeout: options.timeoutMs,
+        ...(options.ca === undefined ? {} : { ca: options.ca }),
       });
       // Frames can arrive in the same tick as 'open'; buffer until the connection object exists.
       const early: Array<[WebSocket.RawData, boolean]> = [];

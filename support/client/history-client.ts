@@ -1,5 +1,6 @@
 import { HttpPath } from '../../protocol/constants';
-import { parseJson } from '../domain/json';
+import type { Endpoint } from '../target/system-under-test';
+import { httpCall } from './http-client';
 
 export interface HistoryMessage {
   readonly message_id: unknown;
@@ -18,17 +19,13 @@ export interface HistoryResponse {
 }
 
 /** PROTOCOL §2: `GET /api/threads/{thread_id}/messages`, with `Authorization: Bearer <token>` unless `token` is undefined. */
-export async function fetchHistory(httpUrl: string, threadId: string, token: string | undefined, timeoutMs: number): Promise<HistoryResponse> {
-  const headers: Record<string, string> = token === undefined ? {} : { Authorization: `Bearer ${token}` };
-  const url = `${httpUrl}${HttpPath.history(threadId)}`;
-  let response: Response;
-  try {
-    response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
-  } catch (error) {
-    throw new Error(`the chat service did not answer GET ${url} within ${(timeoutMs / 1000).toFixed(1)} s: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
-  const text = await response.text();
-  return { status: response.status, body: parseJson(text), text };
+export async function fetchHistory(endpoint: Endpoint, threadId: string, token: string | undefined, timeoutMs: number): Promise<HistoryResponse> {
+  const answer = await httpCall(`${endpoint.httpUrl}${HttpPath.history(threadId)}`, {
+    headers: token === undefined ? {} : { Authorization: `Bearer ${token}` },
+    timeoutMs,
+    ca: endpoint.ca,
+  });
+  return { status: answer.status, body: answer.body, text: answer.text };
 }
 
 export function historyMessages(response: HistoryResponse): HistoryMessage[] | undefined {

@@ -51,15 +51,15 @@ export function answeredInTheOrderSent(user: ChatUser, nonces: readonly [string,
   expect({ headline: `${user.name}'s early frames were mishandled`, evaluated: ['GP-3.19', 'GP-3.20'], violations }).to.holdUp();
 }
 
-/** Back to at most the count before (a connection of an earlier scenario may still be closing when the count was noted). */
+/** Back to exactly the count before, on an instance nobody else uses. */
 export async function backToTheConnectionsBefore(world: GoldenPathWorld, what: string): Promise<void> {
   const before = world.state(ConnectionBaseline).noted;
-  expect(await observeConnectionCount(world, (count) => count <= before)).to.countConnections(before, 0, what, 'at most');
+  expect(await observeConnectionCount(world, (count) => count === before)).to.countConnections(before, 0, what);
 }
 
 export async function countsTheTabsOpened(world: GoldenPathWorld, delta: number, what: string): Promise<void> {
   const before = world.state(ConnectionBaseline).noted;
-  expect(await observeConnectionCount(world, (count) => count === before + delta)).to.countConnections(before, delta, what, 'exactly');
+  expect(await observeConnectionCount(world, (count) => count === before + delta)).to.countConnections(before, delta, what);
 }
 
 export function refusedAsOneTooMany(user: ChatUser): void {

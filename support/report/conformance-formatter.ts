@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Formatter, type IFormatterOptions } from '@cucumber/cucumber';
 import type { Envelope } from '@cucumber/messages';
 import { RULE_VERDICTS_MEDIA_TYPE, type RuleVerdicts } from '../expectations/rule-ledger';
+import { NOT_RUN_MEDIA_TYPE } from '../target/needs';
 import { PROJECT_ROOT, readTargetConfig } from '../target/target-config';
 import { conformanceOf, conformanceTable, type FaultEvidence, type ScenarioRecord } from './conformance';
 import { allPickles, rulesTagged } from './feature-catalogue';
@@ -44,10 +45,16 @@ export default class ConformanceFormatter extends Formatter {
       const current = this.started.get(attachment.testCaseStartedId);
       if (current !== undefined) current.verdicts = JSON.parse(attachment.body) as RuleVerdicts;
     }
+    if (attachment?.mediaType === NOT_RUN_MEDIA_TYPE && attachment.testCaseStartedId !== undefined) {
+      const current = this.started.get(attachment.testCaseStartedId);
+      if (current !== undefined) current.notRunBecause = (JSON.parse(attachment.body) as { reason: string }).reason;
+    }
     if (envelope.testCaseFinished && !envelope.testCaseFinished.willBeRetried) {
       const current = this.started.get(envelope.testCaseFinished.testCaseStartedId);
       const pickle = this.pickles.get(current?.pickleId ?? '');
-      if (current !== undefined && pickle !== undefined) this.completed.push({ ...pickle, status: current.status as ScenarioRecord['status'], verdicts: current.verdicts });
+      if (current !== undefined && pickle !== undefined) {
+        this.completed.push({ ...pickle, status: current.status as ScenarioRecord['status'], verdicts: current.verdicts, ...(current.notRunBecause === undefined ? {} : { notRunBecause: current.notRunBecause }) });
+      }
     }
     if (envelope.testRunFinished !== undefined) this.finish();
   }
@@ -60,9 +67,18 @@ export default class ConformanceFormatter extends Formatter {
       tags: process.env.GOLDEN_PATH_SELECTION ?? null,
       faults: latestFaultEvidence(),
     });
-    process.stderr.write(`\n${conformanceTable(conformance, 'reports/conformance.json')}\n`);
+    process.stderr.write(`\n${conformanceTable(conformance, 'reports/conformance.json')}\n${notRunSummary(this.completed)}`);
     this.log(`${JSON.stringify(conformance, null, 2)}\n`);
   }
+}
+
+/** The scenarios that did not run because of an unmet need, by reason (README, "Running against staging"). */
+function notRunSummary(scenarios: readonly ScenarioRecord[]): string {
+  const byReason = new Map<string, number>();
+  for (const scenario of scenarios) if (scenario.notRunBecause !== undefined) byReason.set(scenario.notRunBecause, (byReason.get(scenario.notRunBecause) ?? 0) + 1);
+  if (byReason.size === 0) return '';
+  const ran = scenarios.filter((scenario) => scenario.notRunBecause === undefined).length;
+  return `  ${ran} of ${scenarios.length} selected scenarios ran; not run:\n${[...byReason].map(([reason, count]) => `    ${count} × ${reason}`).join('\n')}\n`;
 }
 
 /** What the run was aimed at, and its version when the suite can tell (the reference backend: this repository's commit). */

@@ -34,6 +34,15 @@ export async function untilReadiness(world: GoldenPathWorld, wanted: ReadinessSt
   }
 }
 
+/**
+ * Points the scenario at an instance of its own, which no other scenario
+ * talks to: an exact connection count means nothing on an instance that
+ * parallel scenarios (or, on staging, real users) connect to at the same time.
+ */
+export async function aServiceNobodyElseUses(world: GoldenPathWorld): Promise<void> {
+  await world.target.useOwnBackend();
+}
+
 /** The /health connection count of the scenario's current endpoint. */
 export async function connectionCount(world: GoldenPathWorld): Promise<number | undefined> {
   const reading = await readHealth(world.target.endpoint, world.profile.replyWithinMs);

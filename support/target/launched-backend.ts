@@ -1,3 +1,4 @@
+import { LAUNCH_VARIABLES } from '../../protocol/constants';
 import { OwnedProcess } from '../services/child-process';
 import { freePort } from '../services/free-port';
 import { GiveUp, pollUntil } from '../services/deadline';
@@ -86,9 +87,7 @@ export class LaunchedBackend {
 }
 
 /** PROTOCOL §1's variables: only what the suite sets reaches a backend, never a stray value from the shell. */
-const PROTOCOL_VARIABLES = [
-  'HOST', 'PORT', 'DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'JWT_ISSUER', 'JWT_AUDIENCE', 'AGENT_STEP_DELAY_MS', 'INSTANCE_ID', 'REDIS_KEY_PREFIX',
-];
+const PROTOCOL_VARIABLES = [...LAUNCH_VARIABLES, 'E2E_TOKEN_KEY', 'REDIS_KEY_PREFIX'];
 
 function launchEnvironment(environment: Record<string, string>, port: number): NodeJS.ProcessEnv {
   const inherited: NodeJS.ProcessEnv = { ...process.env };

@@ -4,8 +4,9 @@ import type { EnvironmentProfile } from '../config/environment-profile';
 import { startPostgres, type PostgresService } from '../services/postgres-service';
 import { startRedis, type RedisService } from '../services/redis-service';
 import { LaunchedBackend, type BackendLaunch } from './launched-backend';
-import { ReadyTokenIdentity, SigningIdentities } from './identities';
-import type { SystemUnderTest } from './system-under-test';
+import { ReadyTokenIdentity, SigningIdentities, TestTokenEndpoint, TokenCommand } from './identities';
+import type { IdentityProvider, SystemUnderTest } from './system-under-test';
+import { HttpPath, WEBSOCKET_PATH } from '../../protocol/constants';
 import { readTargetConfig, type LaunchedTargetConfig, type RemoteTargetConfig } from './target-config';
 
 /**
@@ -40,22 +41,43 @@ export async function releaseSuiteEnvironment(): Promise<void> {
 
 function provision(profile: EnvironmentProfile): Promise<SuiteEnvironment> {
   const config = readTargetConfig();
-  return config.mode === 'remote' ? Promise.resolve(remoteEnvironment(config)) : launchedEnvironment(config, profile);
+  if (config.mode === 'launched') return launchedEnvironment(config, profile);
+  const environment = remoteEnvironment(config, profile);
+  // A token source that cannot sign anyone in (a wrong key, a broken command) stops the run here, naming its variable.
+  return environment.sut.identities.check().then(() => environment);
 }
 
-function remoteEnvironment(config: RemoteTargetConfig): SuiteEnvironment {
+function remoteEnvironment(config: RemoteTargetConfig, profile: EnvironmentProfile): SuiteEnvironment {
   const base = new URL(config.url);
-  const wsUrl = new URL('/ws', base);
+  const wsUrl = new URL(WEBSOCKET_PATH, base);
   wsUrl.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
-  const identities =
-    config.tokens.kind === 'secret'
-      ? new SigningIdentities(TokenMinter.withSecret(config.tokens.secret, config.tokens.issuer, config.tokens.audience))
-      : new ReadyTokenIdentity(config.tokens.token);
   return {
-    sut: { httpUrl: base.origin, wsUrl: wsUrl.toString(), description: `the deployment at ${base.origin}`, controlled: false, identities },
+    sut: {
+      httpUrl: base.origin,
+      wsUrl: wsUrl.toString(),
+      ...(config.ca === undefined ? {} : { ca: config.ca }),
+      description: `the deployment at ${base.origin}`,
+      controlled: false,
+      identities: tokenSource(config, profile),
+      testTokens: config.testTokens,
+    },
     setupMs: 0,
     release: () => Promise.resolve(),
   };
+}
+
+function tokenSource(config: RemoteTargetConfig, profile: EnvironmentProfile): IdentityProvider {
+  const { tokens } = config;
+  switch (tokens.kind) {
+    case 'secret':
+      return new SigningIdentities(TokenMinter.withSecret(tokens.secret, tokens.issuer, tokens.audience));
+    case 'endpoint':
+      return new TestTokenEndpoint(tokens.url, tokens.key, config.ca, profile.replyWithinMs);
+    case 'command':
+      return new TokenCommand(tokens.command, profile.patienceMs);
+    case 'ready-token':
+      return new ReadyTokenIdentity(tokens.token);
+  }
 }
 
 /** The signing settings the suite gives every backend it launches. */
@@ -64,6 +86,8 @@ export interface LaunchSettings {
   readonly postgres: PostgresService;
   readonly redis: RedisService;
   readonly jwtSecret: string;
+  /** E2E_TOKEN_KEY (PROTOCOL §10): a backend that implements test tokens offers them with it; others ignore it. */
+  readonly testTokenKey: string;
   readonly issuer: string;
   readonly audience: string;
 }
@@ -76,6 +100,7 @@ export function backendEnvironment(settings: LaunchSettings, extra: Record<strin
     JWT_SECRET: settings.jwtSecret,
     JWT_ISSUER: settings.issuer,
     JWT_AUDIENCE: settings.audience,
+    E2E_TOKEN_KEY: settings.testTokenKey,
     AGENT_STEP_DELAY_MS: '0',
     ...extra,
   };
@@ -89,6 +114,7 @@ async function launchedEnvironment(config: LaunchedTargetConfig, profile: Enviro
     postgres,
     redis,
     jwtSecret: randomBytes(32).toString('base64url'),
+    testTokenKey: randomBytes(32).toString('base64url'),
     issuer: 'golden-path-suite',
     audience: 'golden-path-chat',
   };
@@ -124,6 +150,7 @@ async function launchedEnvironment(config: LaunchedTargetConfig, profile: Enviro
       description: `${config.commandLabel} on ${backend.httpUrl}`,
       controlled: true,
       identities: new SigningIdentities(TokenMinter.withSecret(settings.jwtSecret, settings.issuer, settings.audience)),
+      testTokens: { url: `${backend.httpUrl}${HttpPath.testToken}`, key: settings.testTokenKey },
     },
     setupMs,
     release: async () => {

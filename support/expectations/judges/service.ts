@@ -70,9 +70,9 @@ export function judgeHealthy(reading: HealthReading, after: string): Judgement {
 }
 
 /** /health connections moved from `before` by `delta` (PROTOCOL §2: it counts this instance's open WebSockets). */
-export function judgeConnectionCount(before: number, now: number | undefined, delta: number, what: string, how: 'exactly' | 'at most'): Judgement {
+export function judgeConnectionCount(before: number, now: number | undefined, delta: number, what: string): Judgement {
   const expected = before + delta;
-  const holds = now !== undefined && (how === 'exactly' ? now === expected : now <= expected);
+  const holds = now === expected;
   return {
     headline: `/health does not count the open connections`,
     evaluated: ['GP-2.2'],
