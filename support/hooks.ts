@@ -1,6 +1,7 @@
-import { After, AfterAll, Before, Status, setDefaultTimeout, setWorldConstructor } from '@cucumber/cucumber';
+import { After, AfterAll, Before, BeforeAll, Status, setDefaultTimeout, setWorldConstructor } from '@cucumber/cucumber';
 import { GoldenPathWorld } from './world';
-import { releaseSuiteEnvironment } from './target/suite-environment';
+import { checkRemoteTarget, releaseSuiteEnvironment } from './target/suite-environment';
+import { environmentProfile } from './config/environment-profile';
 import { currentMetrics, emptyMetrics, metricsDelta, SUCCESS_METRICS_MEDIA_TYPE, type SuccessMetrics } from './report/success-metrics';
 import { scenarioTranscript } from './report/scenario-transcript';
 import { reportLeftoverHandlesAfter } from './report/leftover-handles';
@@ -14,6 +15,10 @@ setWorldConstructor(GoldenPathWorld);
 // The longest a single step may take; each wait inside a step has its own,
 // shorter deadline from the environment profile or the protocol.
 setDefaultTimeout(60_000);
+
+BeforeAll({ name: "check a deployment's token source before any scenario", timeout: 30_000 }, async function (this: { parameters: unknown }) {
+  await checkRemoteTarget(environmentProfile(this.parameters));
+});
 
 let metricsAtStart: SuccessMetrics = emptyMetrics();
 

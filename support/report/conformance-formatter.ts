@@ -67,7 +67,7 @@ export default class ConformanceFormatter extends Formatter {
       tags: process.env.GOLDEN_PATH_SELECTION ?? null,
       faults: latestFaultEvidence(),
     });
-    process.stderr.write(`\n${conformanceTable(conformance, 'reports/conformance.json')}\n${notRunSummary(this.completed)}`);
+    process.stderr.write(`\n${conformanceTable(conformance, `${process.env.GOLDEN_PATH_REPORT_DIR ?? 'reports'}/conformance.json`)}\n${notRunSummary(this.completed)}`);
     this.log(`${JSON.stringify(conformance, null, 2)}\n`);
   }
 }

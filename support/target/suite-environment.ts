@@ -22,6 +22,15 @@ export interface SuiteEnvironment {
 
 let provisioning: Promise<SuiteEnvironment> | undefined;
 
+/**
+ * Before any scenario: a deployment's token source is checked once, so a wrong
+ * key or a broken command stops the run with one message naming its variable
+ * (a launched backend is provisioned lazily, on the first scenario that needs it).
+ */
+export async function checkRemoteTarget(profile: EnvironmentProfile): Promise<void> {
+  if (readTargetConfig().mode === 'remote') await suiteEnvironment(profile);
+}
+
 export function suiteEnvironment(profile: EnvironmentProfile): Promise<SuiteEnvironment> {
   provisioning ??= provision(profile);
   return provisioning;

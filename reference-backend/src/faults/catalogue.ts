@@ -20,192 +20,192 @@ export interface FaultDefinition {
   /** The part of the protocol it breaks: verify-suite runs the features of that area against it. */
   readonly area: FaultArea;
   readonly description: string;
-  /** The protocol rules it breaks, by id (e.g. `GP-5.2`), once the protocol numbers its rules. */
-  readonly rules?: readonly string[];
+  /** The protocol rules it breaks, by id (e.g. `GP-5.2`, protocol/rules.ts): verify-suite runs the scenarios tagged with them. */
+  readonly rules: readonly string[];
 }
 
 export const FAULT_CATALOGUE = [
-  { name: 'no_thinking', area: 'agent_events', description: 'Runs emit no agent_thinking event at all.' },
+  { name: 'no_thinking', area: 'agent_events', rules: ['GP-5.4'], description: 'Runs emit no agent_thinking event at all.' },
   {
     name: 'unpaired_tool',
-    area: 'agent_events',
+    area: 'agent_events', rules: ['GP-5.5'],
     description: 'The last tool_executing of a run never gets its tool_completed.',
   },
   {
     name: 'completed_before_tool',
-    area: 'agent_events',
+    area: 'agent_events', rules: ['GP-5.5', 'GP-5.7'],
     description: 'agent_completed is emitted before the last tool_completed, which follows it.',
   },
   {
     name: 'seq_gap',
-    area: 'agent_events',
+    area: 'agent_events', rules: ['GP-5.10'],
     description: 'seq skips one number after the first tool event of a run (1,2,3,5,...).',
   },
   {
     name: 'wrong_run_id',
-    area: 'agent_events',
+    area: 'agent_events', rules: ['GP-5.11'],
     description: 'The first agent_thinking of each run carries a different, random run_id.',
   },
   {
     name: 'empty_recommendations',
-    area: 'agent_events',
+    area: 'agent_events', rules: ['GP-5.8'],
     description: 'A successful run completes with result.recommendations = [].',
   },
   {
     name: 'lost_assistant_message',
-    area: 'history',
+    area: 'history', rules: ['GP-7.3'],
     description: "The assistant answer of a successful run is not stored in the thread's history.",
   },
   {
     name: 'duplicate_run_on_retry',
-    area: 'idempotency',
+    area: 'idempotency', rules: ['GP-7.1'],
     description: 'A re-sent client_message_id is treated as new: new ids, a second user message and a second run.',
   },
   {
     name: 'started_twice',
-    area: 'agent_events',
+    area: 'agent_events', rules: ['GP-5.3'],
     description: 'agent_started is emitted twice (seq 1 and again later with its own seq).',
   },
   {
     name: 'silent_failure',
-    area: 'agent_events',
+    area: 'agent_events', rules: ['GP-5.16', 'GP-5.9'],
     description:
       'A failing run (dependency lost mid-run, a tool failing) just stops: no error tool_completed for the open tool call, no error agent_completed.',
   },
   // race_conditions
   {
     name: 'early_frames_dropped',
-    area: 'race_conditions',
+    area: 'race_conditions', rules: ['GP-3.19'],
     description: 'Connection setup takes 150 ms, and every client frame received before connection_established is silently dropped.',
   },
   {
     name: 'burst_1011',
-    area: 'race_conditions',
+    area: 'race_conditions', rules: ['GP-9.1'],
     description:
       'While more than 20 upgrades arrived within the last 200 ms, every 10th newly established connection is closed with 1011 right after connection_established.',
   },
   {
     name: 'connection_count_leak',
-    area: 'race_conditions',
+    area: 'race_conditions', rules: ['GP-2.2'],
     description: 'The /health connections counter is never decremented when a connection closes (slots are still released).',
   },
   {
     name: 'upgrade_then_close_when_full',
-    area: 'race_conditions',
+    area: 'race_conditions', rules: ['GP-3.17', 'GP-3.15'],
     description: "A user's 11th connection on the instance is upgraded (101) and then closed with 1011, instead of refused with 429.",
   },
   // service_dependencies
   {
     name: 'silent_when_db_down',
-    area: 'service_dependencies',
+    area: 'service_dependencies', rules: ['GP-6.1'],
     description: 'While PostgreSQL is unavailable, a user_message gets no answer at all (no error frame).',
   },
   {
     name: 'no_db_recovery',
-    area: 'service_dependencies',
+    area: 'service_dependencies', rules: ['GP-6.4', 'GP-6.2'],
     description:
       'Once a user_message failed because PostgreSQL was down, every later user_message is answered SERVICE_UNAVAILABLE until the process restarts.',
   },
   {
     name: 'ready_lies',
-    area: 'service_dependencies',
+    area: 'service_dependencies', rules: ['GP-2.5', 'GP-2.4'],
     description: 'GET /health/ready always answers 200 ready with postgres and redis up.',
   },
   {
     name: 'redis_required',
-    area: 'service_dependencies',
+    area: 'service_dependencies', rules: ['GP-6.3'],
     description: 'While Redis is down, user_message is answered SERVICE_UNAVAILABLE (Redis treated as required).',
   },
   {
     name: 'degraded_hidden',
-    area: 'service_dependencies',
+    area: 'service_dependencies', rules: ['GP-4.8'],
     description: 'connection_established.degraded is always [].',
   },
   // factory_initialization
   {
     name: 'default_secret',
-    area: 'factory_initialization',
+    area: 'factory_initialization', rules: ['GP-1.2'],
     description: 'A missing or short JWT_SECRET is not a configuration error: a built-in default secret is used silently.',
   },
   {
     name: 'broadcast_events',
-    area: 'factory_initialization',
+    area: 'factory_initialization', rules: ['GP-5.2'],
     description: "Run events are delivered to every locally connected user, not only to the run's owner.",
   },
   {
     name: 'single_tab_delivery',
-    area: 'factory_initialization',
+    area: 'factory_initialization', rules: ['GP-5.1'],
     description:
       'Run events are delivered only to the connection that sent the user_message (no other local tab, nothing published to other instances).',
   },
   {
     name: 'foreign_thread_accepted',
-    area: 'factory_initialization',
+    area: 'factory_initialization', rules: ['GP-4.13'],
     description: "A user_message whose thread_id is another user's thread is accepted and appended to it (instead of NOT_FOUND).",
   },
   {
     name: 'sigterm_drops_sockets',
-    area: 'factory_initialization',
+    area: 'factory_initialization', rules: ['GP-1.10', 'GP-1.7'],
     description: 'On SIGTERM the process exits 0 at once: no run drain, no close frames (sockets are just destroyed).',
   },
   {
     name: 'no_cross_instance_fanout',
-    area: 'factory_initialization',
+    area: 'factory_initialization', rules: ['GP-5.1'],
     description: "Run events are never published to Redis: other instances' tabs get nothing live (resume still works).",
   },
   {
     name: 'migration_race',
-    area: 'factory_initialization',
+    area: 'factory_initialization', rules: ['GP-1.1'],
     description:
       'The schema migration runs without the advisory lock (check, wait 300 ms, CREATE TABLE without IF NOT EXISTS): of two instances starting together on an empty database, one exits non-zero.',
   },
   {
     name: 'history_leak',
-    area: 'factory_initialization',
+    area: 'factory_initialization', rules: ['GP-2.11'],
     description: "GET /api/threads/{id}/messages returns another user's thread (200 with its messages) instead of 404.",
   },
   // authentication
   {
     name: 'accept_expired',
-    area: 'authentication',
+    area: 'authentication', rules: ['GP-3.7'],
     description:
       'The token verifier does not check exp: an expired token is upgraded (then closed at once with 1008 by the session expiry timer) and accepted by the history API; a token without exp is still refused.',
   },
   {
     name: 'alg_none_accepted',
-    area: 'authentication',
+    area: 'authentication', rules: ['GP-3.5'],
     description: 'A token with "alg":"none" and an empty signature is accepted (its claims are still checked).',
   },
   {
     name: 'any_hmac_accepted',
-    area: 'authentication',
+    area: 'authentication', rules: ['GP-3.5'],
     description: 'HS384 and HS512 tokens signed with JWT_SECRET are accepted.',
   },
-  { name: 'ignore_audience', area: 'authentication', description: 'aud is not checked.' },
+  { name: 'ignore_audience', area: 'authentication', rules: ['GP-3.10'], description: 'aud is not checked.' },
   {
     name: 'query_token_accepted',
-    area: 'authentication',
+    area: 'authentication', rules: ['GP-3.4'],
     description: 'A token in the query string (/ws?token=<jwt>) authenticates when no header or subprotocol token is present.',
   },
   {
     name: 'refuse_after_upgrade',
-    area: 'authentication',
+    area: 'authentication', rules: ['GP-3.15'],
     description: 'A handshake with a bad or missing token is upgraded (101) and then closed with 1008, instead of refused with 401.',
   },
-  { name: 'no_expiry_close', area: 'authentication', description: 'Connections are not closed when their token expires.' },
-  { name: 'write_not_enforced', area: 'authentication', description: 'user_message is accepted without the write permission.' },
+  { name: 'no_expiry_close', area: 'authentication', rules: ['GP-3.21'], description: 'Connections are not closed when their token expires.' },
+  { name: 'write_not_enforced', area: 'authentication', rules: ['GP-3.14'], description: 'user_message is accepted without the write permission.' },
   // hostile_input
-  { name: 'malformed_json_closes', area: 'hostile_input', description: 'A text frame that is not JSON closes the connection with 1011.' },
-  { name: 'no_rate_limit', area: 'hostile_input', description: 'No rate limit at all.' },
-  { name: 'oversize_1011', area: 'hostile_input', description: 'A message over 64 KiB closes the connection with 1011 instead of 1009.' },
+  { name: 'malformed_json_closes', area: 'hostile_input', rules: ['GP-4.14', 'GP-4.11'], description: 'A text frame that is not JSON closes the connection with 1011.' },
+  { name: 'no_rate_limit', area: 'hostile_input', rules: ['GP-8.3'], description: 'No rate limit at all.' },
+  { name: 'oversize_1011', area: 'hostile_input', rules: ['GP-8.1'], description: 'A message over 64 KiB closes the connection with 1011 instead of 1009.' },
   {
     name: 'binary_accepted',
-    area: 'hostile_input',
+    area: 'hostile_input', rules: ['GP-8.2'],
     description: 'A binary frame is decoded as UTF-8 and processed like a text frame, instead of closing with 1003.',
   },
   {
     name: 'long_content_accepted',
-    area: 'hostile_input',
+    area: 'hostile_input', rules: ['GP-4.5'],
     description: 'A user_message content longer than 8,000 code points is accepted.',
   },
 ] as const satisfies readonly FaultDefinition[];
