@@ -5,6 +5,8 @@ import { USER_ID_SHAPE_NAMES } from './scenario/sign-in';
 import { INSTANCES } from './scenario/deployments';
 import { UNKNOWN_IDS } from './scenario/conversation';
 import { NONCES } from './scenario/connection-life';
+import { BAD_TOKEN_REQUEST_NAMES, KEY_PRESENTATION_NAMES, permissionsNamed } from './scenario/test-tokens';
+import { TEST_TOKEN_REFUSAL_NAMES } from './expectations/test-tokens';
 import type { GoldenPathWorld } from './world';
 
 /**
@@ -58,3 +60,9 @@ defineParameterType({ name: 'unknownId', regexp: alternatives(Object.keys(UNKNOW
 
 /** What a ping carries (support/scenario/connection-life.ts). */
 defineParameterType({ name: 'nonce', regexp: alternatives(Object.keys(NONCES)) });
+
+/** PROTOCOL §10: how someone without the key asks for a token, what bad request a tester sends, how a request is refused, what a token may do. */
+defineParameterType({ name: 'keyPresentation', regexp: alternatives(KEY_PRESENTATION_NAMES) });
+defineParameterType({ name: 'badTokenRequest', regexp: alternatives(BAD_TOKEN_REQUEST_NAMES) });
+defineParameterType({ name: 'tokenRefusal', regexp: alternatives(TEST_TOKEN_REFUSAL_NAMES) });
+defineParameterType({ name: 'permissions', regexp: /read and write|read|write/, transformer: (words: string) => permissionsNamed(words) });

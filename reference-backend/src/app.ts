@@ -11,6 +11,7 @@ import {
 import { createAgentModel } from './agent/models';
 import { ToolRegistry } from './agent/runtime/tool-registry';
 import { JwtVerifier, protocolTokenRules } from './auth/jwt-verifier';
+import { JwtTestTokenIssuer, readTestTokenRequest } from './auth/test-tokens';
 import { headerOrSubprotocolToken } from './auth/token-extraction';
 import type { Config } from './config';
 import { postgresRequired } from './connection/chat-availability';
@@ -26,6 +27,7 @@ import { decorate, NO_DECORATORS, type Decorators } from './decorators';
 import { clientFrameReader } from './frames/client-frames';
 import { DependencyMonitor } from './health/dependency-monitor';
 import { createHttpApi } from './http/http-api';
+import { refuseTestTokenWithJson } from './http/test-token-route';
 import { answerBeforeUpgrade, WebSocketGateway } from './http/websocket-gateway';
 import { describeError, type Logger } from './logger';
 import { RedisBus } from './realtime/redis-bus';
@@ -162,10 +164,18 @@ export const startServer: StartServer = async (config, logger, decorators = NO_D
     onConnection: (ws: WebSocket, user: UserContext) => new ClientConnection(ws, user, { textHandler, lifecycle, policy, logger }).start(),
   });
 
+  const testTokens =
+    config.testTokenKey === undefined
+      ? undefined
+      : {
+          issuer: decorate(decorators.testTokenIssuer, new JwtTestTokenIssuer(config.testTokenKey, config.jwt), {}),
+          readRequest: decorate(decorators.testTokenRequestReader, readTestTokenRequest, {}),
+          refuse: decorate(decorators.refuseTestToken, refuseTestTokenWithJson, {}),
+        };
   const server = createServer(
     decorate(
       decorators.httpApi,
-      createHttpApi({ instanceId: config.instanceId, openConnections: () => openConnections.count, monitor, verifier, chatStore, logger }),
+      createHttpApi({ instanceId: config.instanceId, openConnections: () => openConnections.count, monitor, verifier, chatStore, logger, testTokens }),
       {},
     ),
   );

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Limits } from '../../protocol/constants';
+import { Limits, TestTokens } from '../../protocol/constants';
 import { AGENT_MODEL_NAMES, DEFAULT_AGENT_MODEL, isAgentModelName, type AgentModelName } from './agent/models';
 
 export interface Config {
@@ -14,6 +14,8 @@ export interface Config {
   readonly instanceId: string;
   /** Prefix of every Redis key and pub/sub channel (non-protocol, default `gp:`). */
   readonly redisKeyPrefix: string;
+  /** E2E_TOKEN_KEY (PROTOCOL §10): when set, POST /auth/test-token mints tokens for whoever presents it. */
+  readonly testTokenKey: string | undefined;
 }
 
 export interface JwtConfig {
@@ -95,6 +97,9 @@ export function loadConfig(env: Env = process.env): Config {
 
   const instanceId = nonEmpty(env.INSTANCE_ID) ?? `${hostname()}-${process.pid}`;
   const redisKeyPrefix = env.REDIS_KEY_PREFIX ?? 'gp:';
+  const testTokenKey = env.E2E_TOKEN_KEY === undefined || env.E2E_TOKEN_KEY === '' ? undefined : env.E2E_TOKEN_KEY;
+  if (testTokenKey !== undefined && Buffer.byteLength(testTokenKey, 'utf8') < TestTokens.minKeyBytes)
+    problem('E2E_TOKEN_KEY', `must be at least ${TestTokens.minKeyBytes} bytes when set`);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -107,6 +112,7 @@ export function loadConfig(env: Env = process.env): Config {
     agentModel,
     instanceId,
     redisKeyPrefix,
+    testTokenKey,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { RequestListener } from 'node:http';
 import type { StartServer } from './app';
 import type { TokenRules, TokenVerifier } from './auth/jwt-verifier';
+import type { TestTokenIssuer, TestTokenRequestReader } from './auth/test-tokens';
 import type { HandshakeTokenReader } from './auth/token-extraction';
 import type { LoadConfig } from './config';
 import type { ChatAvailability } from './connection/chat-availability';
@@ -11,6 +12,7 @@ import type { LocalConnections, LocalRunEventDelivery } from './connection/local
 import type { OpenConnections } from './connection/open-connections';
 import type { ClientFrameReader } from './frames/client-frames';
 import type { DependencyStatusView } from './health/dependency-monitor';
+import type { RefuseTestToken } from './http/test-token-route';
 import type { RefuseHandshake } from './http/websocket-gateway';
 import type { RunEventEncoder } from './runs/run-event-encoder';
 import type { RunEvents, RunEventSink } from './runs/run-events';
@@ -66,6 +68,12 @@ export interface Decorators {
   readonly runEventSink?: Decorator<RunEventSink, { readonly local: LocalRunEventDelivery; readonly connections: LocalConnections }>;
   /** The plain HTTP routes. */
   readonly httpApi?: Decorator<RequestListener>;
+  /** PROTOCOL §10 (only with E2E_TOKEN_KEY): the key check, its rate limit and the minting of test tokens. */
+  readonly testTokenIssuer?: Decorator<TestTokenIssuer>;
+  /** How a test-token request body is read and checked. */
+  readonly testTokenRequestReader?: Decorator<TestTokenRequestReader>;
+  /** How a refused test-token request is answered. */
+  readonly refuseTestToken?: Decorator<RefuseTestToken>;
 }
 
 export const NO_DECORATORS: Decorators = {};

@@ -22,7 +22,9 @@ import {
   judgeCleanExit, judgeConnectionCount, judgeDegradedWarning, judgeHealthy, judgeInstancesReady, judgeNamesVariable, judgeNeverServed, judgeReadiness, judgeRefusedToStart,
   type MisconfiguredStart, type ReadinessObservation,
 } from './judges/service';
+import { judgeTestToken, judgeTestTokenRefused, judgeTokenFlood, type TestTokenRefusal } from './judges/test-tokens';
 import type { FuzzBarrage } from '../scenario/fuzz-barrage';
+import type { TestTokenRequest } from '../scenario/test-tokens';
 import type { Flood } from '../scenario/raw-frames';
 
 /**
@@ -76,6 +78,9 @@ const ASSERTIONS = {
   haveExitedCleanly: (exit: { code: number | null; signal: NodeJS.Signals | null } | undefined) => judgeCleanExit(exit),
   honourTheContract: (tabs: readonly ChatConnection[]) => judgeFramesHonourContract(tabs),
   showNoBrokenConnection: (added: SuccessMetrics) => judgeNoBrokenConnections(added),
+  beTheTestTokenAskedFor: (request: TestTokenRequest, receivedAt: number) => judgeTestToken(request, receivedAt),
+  beRefusedAsATestTokenRequest: (request: TestTokenRequest, expected: TestTokenRefusal) => judgeTestTokenRefused(request, expected),
+  beSlowedDownAsATokenFlood: (requests: readonly TestTokenRequest[]) => judgeTokenFlood(requests),
   /** A judgement computed elsewhere (the oracle's examples, the browser's run). */
   holdUp: (judgement: Judgement) => judgement,
 } satisfies Record<string, (subject: never, ...args: never[]) => Judgement>;

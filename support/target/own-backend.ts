@@ -23,7 +23,7 @@ export class OwnBackend {
   static async launch(
     profile: EnvironmentProfile,
     label: string,
-    extra: Record<string, string> = {},
+    extra: Record<string, string | undefined> = {},
     options: { dependenciesDownAtStart?: boolean } = {},
   ): Promise<OwnBackend> {
     const settings = requireLaunchSettings();

@@ -1,3 +1,4 @@
+import { HttpPath } from '../../protocol/constants';
 import type { EnvironmentProfile } from '../config/environment-profile';
 import type { LaunchedBackend } from './launched-backend';
 import { OwnBackend } from './own-backend';
@@ -26,6 +27,11 @@ export class ScenarioTarget {
     return this.switched ?? this.sut;
   }
 
+  /** PROTOCOL §10: the test-token endpoint of the backend the scenario switched to, or undefined for the suite's own (sut.testTokens). */
+  get testTokenUrl(): string | undefined {
+    return this.switched === undefined ? undefined : `${this.switched.httpUrl}${HttpPath.testToken}`;
+  }
+
   /** The agent of the current endpoint paces its steps (AGENT_STEP_DELAY_MS > 0). */
   get agentIsPaced(): boolean {
     return this.paced;
@@ -38,16 +44,16 @@ export class ScenarioTarget {
   }
 
   /** Launches a backend of the scenario's own, behind fault proxies, and points the scenario's users at it. */
-  async useOwnBackend(options: { paced?: boolean; stepDelayMs?: number; dependenciesDownAtStart?: boolean } = {}): Promise<OwnBackend> {
+  async useOwnBackend(options: { paced?: boolean; stepDelayMs?: number; dependenciesDownAtStart?: boolean; environment?: Record<string, string | undefined> } = {}): Promise<OwnBackend> {
     const stepDelay = options.stepDelayMs ?? (options.paced === true ? this.profile.pacedStepDelayMs : 0);
-    const own = await this.launchOwn(`own-${this.own.length + 1}`, { AGENT_STEP_DELAY_MS: String(stepDelay) }, options);
+    const own = await this.launchOwn(`own-${this.own.length + 1}`, { AGENT_STEP_DELAY_MS: String(stepDelay), ...options.environment }, options);
     this.switched = own;
     this.paced = stepDelay > 0;
     return own;
   }
 
   /** Launches another instance of the backend command, behind its own fault proxies, without switching to it. */
-  async launchOwn(label: string, extra: Record<string, string> = {}, options: { dependenciesDownAtStart?: boolean } = {}): Promise<OwnBackend> {
+  async launchOwn(label: string, extra: Record<string, string | undefined> = {}, options: { dependenciesDownAtStart?: boolean } = {}): Promise<OwnBackend> {
     const own = await OwnBackend.launch(this.profile, label, extra, options);
     this.own.push(own);
     return own;

@@ -211,7 +211,7 @@ function anotherInstance(profile: EnvironmentProfile, label: string, changes: Re
 export function launchBackend(
   profile: EnvironmentProfile,
   label: string,
-  extra: Record<string, string>,
+  extra: Record<string, string | undefined>,
   urls: { postgres?: string; redis?: string } = {},
 ): Promise<LaunchedBackend> {
   const addresses = { ...(urls.postgres === undefined ? {} : { DATABASE_URL: urls.postgres }), ...(urls.redis === undefined ? {} : { REDIS_URL: urls.redis }) };

@@ -13,7 +13,8 @@ export type FaultArea =
   | 'service_dependencies'
   | 'factory_initialization'
   | 'authentication'
-  | 'hostile_input';
+  | 'hostile_input'
+  | 'test_tokens';
 
 export interface FaultDefinition {
   readonly name: string;
@@ -207,6 +208,43 @@ export const FAULT_CATALOGUE = [
     name: 'long_content_accepted',
     area: 'hostile_input', rules: ['GP-4.5'],
     description: 'A user_message content longer than 8,000 code points is accepted.',
+  },
+  // test_tokens (PROTOCOL §10, optional)
+  {
+    name: 'test_tokens_always_on',
+    area: 'test_tokens',
+    rules: ['GP-10.1'],
+    description: 'Without E2E_TOKEN_KEY, POST /auth/test-token is still served, with a built-in key, instead of answering 404.',
+  },
+  {
+    name: 'test_token_key_not_checked',
+    area: 'test_tokens',
+    rules: ['GP-10.3'],
+    description: 'POST /auth/test-token mints a token whatever X-E2E-Token-Key says, or without one.',
+  },
+  {
+    name: 'test_token_permissions_ignored',
+    area: 'test_tokens',
+    rules: ['GP-10.2'],
+    description: 'Every test token carries read and write, whatever permissions were asked for.',
+  },
+  {
+    name: 'test_token_body_unchecked',
+    area: 'test_tokens',
+    rules: ['GP-10.4'],
+    description: 'expires_in is not checked against 1..3600: 0 s, 3,601 s and a day are all minted.',
+  },
+  {
+    name: 'test_token_no_rate_limit',
+    area: 'test_tokens',
+    rules: ['GP-10.5'],
+    description: 'POST /auth/test-token has no rate limit: a leaked key mints without bound.',
+  },
+  {
+    name: 'test_token_text_errors',
+    area: 'test_tokens',
+    rules: ['GP-10.6'],
+    description: 'Refused test-token requests are answered in plain text, not JSON.',
   },
 ] as const satisfies readonly FaultDefinition[];
 

@@ -8,6 +8,7 @@ import { HOSTILE_INPUT_FAULTS } from './hostile-input';
 import { IDEMPOTENCY_FAULTS } from './idempotency';
 import { RACE_CONDITION_FAULTS } from './race-conditions';
 import { SERVICE_DEPENDENCY_FAULTS } from './service-dependencies';
+import { TEST_TOKEN_FAULTS } from './test-tokens';
 
 /** Every catalogued fault's wrapper, by name; each area's in its own module. */
 export const FAULT_WRAPPERS: { readonly [Name in FaultName]: FaultWrapper } = {
@@ -19,4 +20,5 @@ export const FAULT_WRAPPERS: { readonly [Name in FaultName]: FaultWrapper } = {
   ...FACTORY_INITIALIZATION_FAULTS,
   ...AUTHENTICATION_FAULTS,
   ...HOSTILE_INPUT_FAULTS,
+  ...TEST_TOKEN_FAULTS,
 };

@@ -9,6 +9,7 @@ import type { Logger } from '../logger';
 import type { ChatStore } from '../storage/chat-store';
 import { isDatabaseUnavailable } from '../storage/database';
 import { sendError, sendJson } from './responses';
+import { answerTestTokenRequest, type TestTokenRouteDeps } from './test-token-route';
 
 export interface HttpApiDeps {
   readonly instanceId: string;
@@ -17,6 +18,8 @@ export interface HttpApiDeps {
   readonly verifier: TokenVerifier;
   readonly chatStore: ChatStore;
   readonly logger: Logger;
+  /** PROTOCOL §10: present only when E2E_TOKEN_KEY is set; without it the path is unknown (404). */
+  readonly testTokens?: TestTokenRouteDeps;
 }
 
 /** `HttpPath.history(id)` read backwards: what comes before and after the thread id. */
@@ -29,7 +32,7 @@ function historyThreadSegment(path: string): string | null {
   return segment === '' || segment.includes('/') ? null : segment;
 }
 
-/** Plain HTTP routes: health, readiness and thread history. */
+/** Plain HTTP routes: health, readiness, thread history and, when enabled, test tokens. */
 export function createHttpApi(deps: HttpApiDeps): RequestListener {
   return (req, res) => {
     handle(deps, req, res).catch((err: unknown) => {
@@ -43,6 +46,11 @@ export function createHttpApi(deps: HttpApiDeps): RequestListener {
 async function handle(deps: HttpApiDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   const historySegment = historyThreadSegment(path);
+  if (path === HttpPath.testToken && deps.testTokens !== undefined) {
+    if (req.method === 'POST') return answerTestTokenRequest(deps.testTokens, req, res);
+    res.setHeader('Allow', 'POST');
+    return sendError(res, 405, 'METHOD_NOT_ALLOWED', `${req.method ?? ''} is not allowed on ${path}`);
+  }
   const known = path === HttpPath.health || path === HttpPath.readiness || path === WEBSOCKET_PATH || historySegment !== null;
   if (!known) return sendError(res, 404, 'NOT_FOUND', `no route for ${path}`);
   if (req.method !== 'GET' && req.method !== 'HEAD') {

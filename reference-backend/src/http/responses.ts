@@ -9,6 +9,8 @@ export type HttpErrorCode =
   | 'UPGRADE_REQUIRED'
   | 'TOO_MANY_CONNECTIONS'
   | 'SERVICE_UNAVAILABLE'
+  | 'INVALID_MESSAGE'
+  | 'RATE_LIMITED'
   | 'INTERNAL';
 
 export function errorBody(code: HttpErrorCode, message: string): string {
