@@ -38,7 +38,7 @@ const local = {
   shutdownGraceMs: 12000,
   pacedStepDelayMs: 60,
   slowStepDelayMs: 2000, // AGENT_STEP_DELAY_MS of the very slow backend: a run outlasts the protocol's 10 s drain
-  storm: { users: 200, withinMs: 1000, readyP50Ms: 100, readyP99Ms: 250 },
+  storm: { users: 200, withinMs: 1000 },
   churnCycles: 100,
   tokenExpiry: { lifetimeSeconds: 2 }, // a token that expires during the scenario (PROTOCOL §3)
   // 10 users × 10 tabs: 2,000 frames pass the 20-a-second limit (PROTOCOL §8) in two rounds.
@@ -53,7 +53,7 @@ const staging = {
   connectTimeoutMs: 12000,
   replyWithinMs: 10000,
   patienceMs: 30000,
-  storm: { users: 50, withinMs: 1000, readyP50Ms: 6000, readyP99Ms: 12000 },
+  storm: { users: 50, withinMs: 1000 },
   churnCycles: 30,
   tokenExpiry: { lifetimeSeconds: 20 }, // outlives a slow handshake
   fuzz: { frames: 2000, users: 10, connectionsPerUser: 10, withinMs: 60000 },

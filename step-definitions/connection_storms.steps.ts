@@ -1,7 +1,7 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { ChatUser } from '../support/actors/chat-user';
 import {
-  answeredInTheOrderSent, backToTheConnectionsBefore, everyoneIsReady, everyoneToldGoingAway, noConnectionBroken, readyBeforeAnythingIsAnswered, readyWithinTheTargets,
+  answeredInTheOrderSent, backToTheConnectionsBefore, everyoneIsReady, everyoneToldGoingAway, noConnectionBroken, readyBeforeAnythingIsAnswered,
   countsTheTabsOpened, onlyTheLimitGetsIn, pongWithTheSameNonce, refusedAsOneTooMany,
 } from '../support/expectations/race-conditions';
 import { closesAllTabs, opensTabsAtOnce, pingsWith } from '../support/scenario/connection-life';
@@ -33,10 +33,6 @@ Then('every one of them is told the chat is ready', function (this: GoldenPathWo
 
 Then('no connection is closed with an internal error or dropped', function (this: GoldenPathWorld) {
   noConnectionBroken(this);
-});
-
-Then("the time until the chat is ready stays within the environment's limits", function (this: GoldenPathWorld) {
-  readyWithinTheTargets(this);
 });
 
 When("{actor}'s app sends a ping, a question and another ping the moment her/his/their connection opens", async function (this: GoldenPathWorld, user: ChatUser) {

@@ -47,12 +47,14 @@ export interface EnvironmentProfile {
   readonly pacedStepDelayMs: number;
   /** AGENT_STEP_DELAY_MS of the very slow backend: a run that outlasts a shutdown's 10 s drain. */
   readonly slowStepDelayMs: number;
-  /** Handshake storm: how many users connect, within how long, and the readiness limits. */
+  /**
+   * Handshake storm: how many users connect, within how long. How fast they are
+   * served (the seed plan's p50 100 ms / p99 250 ms) is measured by `npm run
+   * bench`, not judged by a scenario: timings flake on a busy machine.
+   */
   readonly storm: {
     readonly users: number;
     readonly withinMs: number;
-    readonly readyP50Ms: number;
-    readonly readyP99Ms: number;
   };
   /** Connect/close cycles of the churn scenario. */
   readonly churnCycles: number;
@@ -80,7 +82,7 @@ const NUMBERS = [
   'failureEndsWithinMs', 'unavailableWithinMs', 'readinessReflectsWithinMs', 'slowDependencyLatencyMs', 'faultOutcomeWithinMs', 'configErrorExitWithinMs', 'isolationUsers', 'replyWithinMs', 'patienceMs', 'shutdownGraceMs', 'pacedStepDelayMs', 'slowStepDelayMs', 'churnCycles',
   'browserLaunchTimeoutMs',
 ] as const;
-const STORM_NUMBERS = ['users', 'withinMs', 'readyP50Ms', 'readyP99Ms'] as const;
+const STORM_NUMBERS = ['users', 'withinMs'] as const;
 const NESTED_NUMBERS = {
   tokenExpiry: ['lifetimeSeconds'],
   fuzz: ['frames', 'users', 'connectionsPerUser', 'withinMs'],

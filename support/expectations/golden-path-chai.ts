@@ -10,7 +10,7 @@ import type { SuccessMetrics } from '../report/success-metrics';
 import { judgeErrorAnswer, type ErrorAnswer, type ExpectedError } from './judges/answers';
 import { judgeClosedWith, judgeCrowdUnbroken, judgeNoBrokenConnections, judgeToldGoingAway } from './judges/connections';
 import { judgeFramesHonourContract } from './judges/contract';
-import { judgeCrowdReadiness, judgeCrowdReady, judgeExpiryClose, judgeOpened, judgeRefusal } from './judges/handshakes';
+import { judgeCrowdReady, judgeExpiryClose, judgeOpened, judgeRefusal } from './judges/handshakes';
 import { judgeCommittedOnAcceptance, judgeHistory, judgeHistoryRefused, judgeNotFound, judgeUnchanged, judgeUntouched } from './judges/history';
 import { judgeFlood, judgeFuzz } from './judges/hostile';
 import { judgeNoLeaks, judgeNoneOfTheirRun } from './judges/isolation';
@@ -55,7 +55,6 @@ const ASSERTIONS = {
   endTheSessionAtExpiry: (attempt: HandshakeAttempt, user: ChatUser, close: CloseRecord | undefined) => judgeExpiryClose(user, attempt, close),
   warnOfDegraded: (attempt: HandshakeAttempt, down: readonly Dependency[]) => judgeDegradedWarning(attempt, down),
   allBeReady: (crowd: readonly ChatUser[]) => judgeCrowdReady(crowd),
-  beReadyWithinTheTargets: (crowd: readonly ChatUser[], profile: EnvironmentProfile) => judgeCrowdReadiness(crowd, profile),
   stayUnbroken: (tabs: readonly ChatConnection[]) => judgeCrowdUnbroken(tabs),
   allBeToldGoingAway: (closes: ReadonlyArray<{ tab: ChatConnection; close: CloseRecord | undefined }>) => judgeToldGoingAway(closes),
   holdExactlyWhatHappened: (reads: readonly HistoryRead[], user: ChatUser) => judgeHistory(user, reads),

@@ -17,10 +17,6 @@ export function noConnectionBroken(world: GoldenPathWorld): void {
   expect(world.crowd.flatMap((user) => user.tabs)).to.stayUnbroken();
 }
 
-export function readyWithinTheTargets(world: GoldenPathWorld): void {
-  expect(world.crowd).to.beReadyWithinTheTargets(world.profile);
-}
-
 /** The early frames' answers: connection_established first, then the answers in the order sent (PROTOCOL §3). */
 export async function readyBeforeAnythingIsAnswered(world: GoldenPathWorld, user: ChatUser, lastNonce: string): Promise<void> {
   const tab = user.chat;

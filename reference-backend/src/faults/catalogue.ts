@@ -69,7 +69,7 @@ export const FAULT_CATALOGUE = [
   },
   {
     name: 'silent_failure',
-    area: 'agent_events', rules: ['GP-5.16', 'GP-5.9'],
+    area: 'agent_events', rules: ['GP-5.16', 'GP-5.9', 'GP-5.5', 'GP-5.7'],
     description:
       'A failing run (dependency lost mid-run, a tool failing) just stops: no error tool_completed for the open tool call, no error agent_completed.',
   },
@@ -198,7 +198,7 @@ export const FAULT_CATALOGUE = [
   // hostile_input
   { name: 'malformed_json_closes', area: 'hostile_input', rules: ['GP-4.14', 'GP-4.11'], description: 'A text frame that is not JSON closes the connection with 1011.' },
   { name: 'no_rate_limit', area: 'hostile_input', rules: ['GP-8.3'], description: 'No rate limit at all.' },
-  { name: 'oversize_1011', area: 'hostile_input', rules: ['GP-8.1'], description: 'A message over 64 KiB closes the connection with 1011 instead of 1009.' },
+  { name: 'oversize_1011', area: 'hostile_input', rules: ['GP-8.1', 'GP-9.1'], description: 'A message over 64 KiB closes the connection with 1011 instead of 1009.' },
   {
     name: 'binary_accepted',
     area: 'hostile_input', rules: ['GP-8.2'],

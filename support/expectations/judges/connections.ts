@@ -24,11 +24,10 @@ export function judgeClosedWith(tab: ChatConnection, close: CloseRecord | undefi
   if (close.code === code && timing !== undefined && lateMs > timing.targetMs) {
     return { headline, evaluated: [rule, 'TGT-reply'], violations: [violation('TGT-reply', `the server closed with ${code} only ${(lateMs / 1000).toFixed(1)} s after ${after} (target ${(timing.targetMs / 1000).toFixed(1)} s): the client waits on a connection that is already lost`)] };
   }
-  return {
-    headline,
-    evaluated: [rule],
-    violations: close.code === code ? [] : [violation(close.code === CloseCode.InternalError ? 'GP-9.1' : rule, `the server closed with ${describeClose(close)} instead of ${code} (${MEANING[code] ?? ''}): the client cannot tell its own mistake from a server failure${close.code === CloseCode.InternalError ? ', and 1011 is the very error this product exists to eliminate' : ''}, so it reconnects and does the same thing again`)],
-  };
+  if (close.code === code) return { headline, evaluated: [rule], violations: [] };
+  const wrongCode = violation(rule, `the server closed with ${describeClose(close)} instead of ${code} (${MEANING[code] ?? ''}): the client cannot tell its own mistake from a server failure, so it reconnects and does the same thing again`);
+  const internalError = violation('GP-9.1', `and 1011 is the very error this product exists to eliminate: the user sees "connection failed" mid-chat`);
+  return { headline, evaluated: [rule, 'GP-9.1'], violations: close.code === CloseCode.InternalError ? [wrongCode, internalError] : [wrongCode] };
 }
 
 /** The seed plan's first critical issue, over everything a scenario connected: no 1011, no drop without a close frame (PROTOCOL §9). */

@@ -5,7 +5,6 @@ import { describeClose, type CloseRecord } from '../../client/chat-connection';
 import type { EnvironmentProfile } from '../../config/environment-profile';
 import { parseJson } from '../../domain/json';
 import { violation, type Judgement, type Violation } from '../../oracle/violation';
-import { summarizeLatencies, formatLatency } from '../../report/latency-summary';
 
 /** What the refusal's status means to the app (PROTOCOL §3). */
 const MEANING: Record<number, string> = {
@@ -109,13 +108,3 @@ export function judgeCrowdReady(crowd: readonly ChatUser[]): Judgement {
   };
 }
 
-/** Time to connection_established in a storm within the profile's p50/p99 (TGT-storm-latency). */
-export function judgeCrowdReadiness(crowd: readonly ChatUser[], profile: EnvironmentProfile): Judgement {
-  const samples = crowd.map((user) => user.latestAttempt).flatMap((attempt) => (attempt.readyAt === undefined ? [] : [attempt.readyAt - attempt.startedAt]));
-  const summary = summarizeLatencies(samples);
-  const { readyP50Ms, readyP99Ms } = profile.storm;
-  const violations: Violation[] = [];
-  if (summary.p50Ms > readyP50Ms) violations.push(violation('TGT-storm-latency', `half of the users waited more than ${summary.p50Ms.toFixed(0)} ms for a ready chat (limit ${readyP50Ms} ms): the product feels sluggish at every busy moment`));
-  if (summary.p99Ms > readyP99Ms) violations.push(violation('TGT-storm-latency', `1 user in 100 waited ${summary.p99Ms.toFixed(0)} ms or more for a ready chat (limit ${readyP99Ms} ms): at peak times those users give up before they can type`));
-  return { headline: `the chat took too long to become ready under load (${formatLatency(summary)})`, evaluated: ['TGT-storm-latency'], violations };
-}
