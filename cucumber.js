@@ -46,16 +46,30 @@ const local = {
   browserLaunchTimeoutMs: 20000,
 };
 
-// A deployment over a real network (Cloud Run and the like): slow handshakes are normal.
+// A deployment over a real network (Cloud Run and the like), as the seed plan runs
+// staging: "longer timeouts". Only the suite's own service-level targets and its
+// waiting change here; the protocol's numbers (1 s to message_accepted and to
+// agent_started, 15 s between events, 10 s per run, 2 s to close an expired
+// session, 30 s to end a dead instance's runs) are the protocol's, the same
+// everywhere, and live in protocol/constants.ts.
 const staging = {
   ...local,
   environment: 'staging',
+  // A cold start of a Cloud Run instance (several seconds) plus TLS and the
+  // upgrade over the internet: the seed plan allows ~10 s; 12 s gives slack.
   connectTimeoutMs: 12000,
+  // A pong, an error frame or an HTTP answer across the internet and a front end.
   replyWithinMs: 10000,
+  // How long the suite waits for what must come at all before it says it never came.
   patienceMs: 30000,
+  // 50 handshakes within a second: a burst a shared staging can take without
+  // being knocked over for other testers (200 on loopback).
   storm: { users: 50, withinMs: 1000 },
+  // Connect/close cycles whose /health count is checked (fewer round trips).
   churnCycles: 30,
-  tokenExpiry: { lifetimeSeconds: 20 }, // outlives a slow handshake
+  // A token that expires during a scenario must outlive a slow handshake.
+  tokenExpiry: { lifetimeSeconds: 20 },
+  // The same 2,000 frames of garbage, answered within a minute over the network.
   fuzz: { frames: 2000, users: 10, connectionsPerUser: 10, withinMs: 60000 },
 };
 
