@@ -17,7 +17,13 @@ setWorldConstructor(GoldenPathWorld);
 setDefaultTimeout(60_000);
 
 BeforeAll({ name: "check a deployment's token source before any scenario", timeout: 30_000 }, async function (this: { parameters: unknown }) {
-  await checkRemoteTarget(environmentProfile(this.parameters));
+  try {
+    await checkRemoteTarget(environmentProfile(this.parameters));
+  } catch (error) {
+    // A configuration mistake, not a bug of the suite: the message names the variable to fix; the suite's stack would only hide it.
+    if (error instanceof Error) error.stack = `golden-path cannot sign anyone in on this deployment: ${error.message}`;
+    throw error;
+  }
 });
 
 let metricsAtStart: SuccessMetrics = emptyMetrics();
