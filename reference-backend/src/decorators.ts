@@ -17,6 +17,8 @@ import type { RunEvents, RunEventSink } from './runs/run-events';
 import type { ChatStore } from './storage/chat-store';
 import type { Database } from './storage/database';
 import type { RunStore } from './storage/run-store';
+import type { LeaseStore } from './storage/lease-store';
+import type { RunReaper } from './runs/run-reaper';
 
 /**
  * Wraps one component: gets it as the composition root built it (and the
@@ -66,6 +68,10 @@ export interface Decorators {
   readonly runEventSink?: Decorator<RunEventSink, { readonly local: LocalRunEventDelivery; readonly connections: LocalConnections }>;
   /** The plain HTTP routes. */
   readonly httpApi?: Decorator<RequestListener>;
+  /** Instance leases and the runs of dead instances (protocol §5). */
+  readonly leaseStore?: Decorator<LeaseStore, { readonly db: Database }>;
+  /** One pass over the runs of dead instances: at startup, then every tick of the lease. */
+  readonly runReaper?: Decorator<RunReaper>;
 }
 
 export const NO_DECORATORS: Decorators = {};
