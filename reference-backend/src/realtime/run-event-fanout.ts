@@ -27,11 +27,12 @@ interface Delivered {
  * user's events and delivers those of users connected to it.
  *
  * The ending of a run whose instance is gone (runs/run-reaper.ts) travels the
- * same way, marked as such. An instance taken for dead may only have been cut
- * off from the database, and have ended the run itself meanwhile: an ending
- * is therefore delivered only as far as it goes beyond what was delivered
- * here (never a second agent_completed, never a seq twice), and once it was,
- * nothing more of that run is.
+ * same way, marked as such, with the run's stored events before it (the dead
+ * instance may have stored events it had no time to deliver). It is delivered
+ * only as far as it goes beyond what was delivered here: never a seq twice,
+ * never after an agent_completed — an instance taken for dead may only have
+ * been cut off from the database, and have ended the run itself meanwhile.
+ * Once an ending's agent_completed was delivered, nothing more of that run is.
  */
 export class RunEventFanout implements RunEventSink, EndedRunSink {
   private readonly delivered = new Map<RunId, Delivered>();

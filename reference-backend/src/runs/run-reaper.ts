@@ -6,6 +6,7 @@ import type { RunIdentity } from './run-events';
 
 /** Where the ending of a dead instance's run goes live (realtime/run-event-fanout.ts). */
 export interface EndedRunSink {
+  /** `events`: the run's stored events then its ending, in seq order; each instance delivers those beyond what it delivered already. */
   deliverEnding(run: RunIdentity, events: readonly PersistedEvent[]): void;
 }
 
@@ -44,7 +45,9 @@ export class LeaseRunReaper implements RunReaper {
       if (done === null) continue;
       ended += 1;
       logger.warn(`ended run ${orphan.runId} of ${orphan.ownerInstance === null ? 'no instance (never claimed)' : `instance ${orphan.ownerInstance}`}, which is gone`);
-      this.deps.sink.deliverEnding({ runId: done.runId, threadId: done.threadId, userId: done.userId }, done.events);
+      const { run, ending } = done;
+      // The whole run, not only its ending: what the dead instance stored but had no time to deliver reaches the tabs too (each instance delivers only what it has not).
+      this.deps.sink.deliverEnding({ runId: run.runId, threadId: run.threadId, userId: run.userId }, [...run.events, ...ending.events]);
     }
     return ended;
   }

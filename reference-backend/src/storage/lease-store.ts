@@ -54,7 +54,13 @@ export interface LeaseStore {
    * it right now: its ending's events are stored and the run marked failed, in
    * one transaction. Null when there was nothing to do.
    */
-  endOrphanedRun(runId: RunId, owner: RunOwner, ending: (run: OrphanedRunState) => RunEnding): Promise<OrphanedRunState & RunEnding | null>;
+  endOrphanedRun(runId: RunId, owner: RunOwner, ending: (run: OrphanedRunState) => RunEnding): Promise<EndedRun | null>;
+}
+
+/** An orphaned run as it was found, and how it was ended. */
+export interface EndedRun {
+  readonly run: OrphanedRunState;
+  readonly ending: RunEnding;
 }
 
 /** `interval` of $n milliseconds. */
@@ -102,7 +108,7 @@ export class PostgresLeaseStore implements LeaseStore {
     return rows.map((row) => ({ runId: row.run_id, ownerInstance: row.owner_instance }));
   }
 
-  endOrphanedRun(runId: RunId, owner: RunOwner, ending: (run: OrphanedRunState) => RunEnding): Promise<OrphanedRunState & RunEnding | null> {
+  endOrphanedRun(runId: RunId, owner: RunOwner, ending: (run: OrphanedRunState) => RunEnding): Promise<EndedRun | null> {
     return this.db.transaction(async (tx) => {
       const state = await lockOrphan(tx, runId, owner);
       if (state === null) return null;
@@ -110,7 +116,7 @@ export class PostgresLeaseStore implements LeaseStore {
       const { events } = end;
       if (events.length > 0) await tx.query(INSERT_EVENTS, [runId, events.map((e) => e.seq), events.map((e) => e.type), events.map((e) => e.frameText)]);
       await tx.query(`UPDATE runs SET status = 'failed', error_code = $2, finished_at = now() WHERE run_id = $1`, [runId, end.errorCode]);
-      return { ...state, ...end };
+      return { run: state, ending: end };
     });
   }
 }
