@@ -62,9 +62,9 @@ After({ name: 'frame contract, exactly-once history, close everything, transcrip
   await check(() => expect(judgeNoSilenceDuringFaults(users)).to.holdUp());
   await check(() => expect(users.flatMap((user) => user.tabs)).to.honourTheContract());
   // Through the suite's own backend: every launched instance shares its database, and a
-  // scenario's own backend may still have its dependencies broken.
+  // scenario's own backend may still have its dependencies broken (unless it has a database of its own).
   for (const user of users.filter((candidate) => candidate.threads().length > 0)) {
-    await check(async () => expect(await readConversations(user, this.target.sut)).to.holdExactlyWhatHappened(user));
+    await check(async () => expect(await readConversations(user, this.target.historyEndpoint)).to.holdExactlyWhatHappened(user));
   }
   await this.dispose();
   const text = scenarioTranscript(users, this.startedAt);

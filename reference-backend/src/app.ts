@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WebSocket } from 'ws';
@@ -36,6 +37,8 @@ import { SequentialRunEventEncoder } from './runs/run-event-encoder';
 import { RunEventEmitter } from './runs/run-event-emitter';
 import type { RunIdentity } from './runs/run-events';
 import { RunManager } from './runs/run-manager';
+import { InstanceLease, LeaseRunReaper } from './runs/run-reaper';
+import { PostgresLeaseStore, type RunOwner } from './storage/lease-store';
 import { PostgresChatStore } from './storage/chat-store';
 import { Database } from './storage/database';
 import { PostgresRunStore } from './storage/run-store';
@@ -73,6 +76,9 @@ export const startServer: StartServer = async (config, logger, decorators = NO_D
   const db = new Database(config.databaseUrl, logger, `golden-path ${config.instanceId}`);
   const chatStore = decorate(decorators.chatStore, new PostgresChatStore(db), { db });
   const runStore = decorate(decorators.runStore, new PostgresRunStore(db), { db });
+  const leaseStore = decorate(decorators.leaseStore, new PostgresLeaseStore(db), { db });
+  // This process's life under the instance's name: its runs, and its lease on them.
+  const owner: RunOwner = { instanceId: config.instanceId, incarnation: randomUUID(), leaseMs: config.runLeaseMs };
 
   const connections = new LocalConnections();
   const localDelivery = decorate(decorators.localDelivery, connections, { connections });
@@ -96,18 +102,21 @@ export const startServer: StartServer = async (config, logger, decorators = NO_D
   });
 
   const tools = new ToolRegistry([extractSpendFiguresTool, lookupSpendHistoryTool(chatStore), analyseCostBreakdownTool, recommendOptimizationsTool]);
+  const model = createAgentModel(config.agentModel, { tools: tools.list() });
   const runs = new RunManager({
     runStore,
     eventsOf: (run: RunIdentity) => {
       const encoder = decorate(decorators.runEventEncoder, new SequentialRunEventEncoder(run), {});
       return decorate(decorators.runEvents, new RunEventEmitter(run, runStore, sink, encoder), {});
     },
-    model: createAgentModel(config.agentModel, { tools: tools.list() }),
+    model,
     tools,
     stepDelayMs: config.agentStepDelayMs,
-    instanceId: config.instanceId,
+    owner,
     logger,
   });
+  const reaper = decorate(decorators.runReaper, new LeaseRunReaper({ leases: leaseStore, owner, sink: fanout, agentName: model.name, logger }), {});
+  const lease = new InstanceLease({ leases: leaseStore, reaper, owner, storageReady: () => schemaReady, logger });
 
   let shuttingDown = false;
   const isShuttingDown = (): boolean => shuttingDown;
@@ -193,6 +202,8 @@ export const startServer: StartServer = async (config, logger, decorators = NO_D
   for (const [dependency, status] of Object.entries(monitor.snapshot())) {
     if (status === 'down') logger.warn(`${dependency} is unavailable at startup; serving degraded and retrying`);
   }
+  // Before serving: take the lease, and end what dead instances — this one's previous life first — left open (protocol §5).
+  await withTimeout(lease.start(), STARTUP_CHECK_MS, 'startup lease and sweep').catch((err: unknown) => logger.warn(describeError(err)));
 
   await listen(server, config.host, config.port);
   const port = (server.address() as AddressInfo).port;
@@ -204,6 +215,7 @@ export const startServer: StartServer = async (config, logger, decorators = NO_D
       server.close();
       server.closeIdleConnections();
       await runs.drain(SHUTDOWN_RUN_GRACE_MS);
+      await withTimeout(lease.release(), SHUTDOWN_POOL_CLOSE_MS, 'releasing the instance lease').catch((err: unknown) => logger.warn(describeError(err)));
       const open = openConnections.all();
       for (const connection of open) connection.close(CloseCode.GoingAway, 'server shutting down');
       await Promise.race([Promise.all(open.map((c) => c.closed())), delay(SHUTDOWN_CLOSE_HANDSHAKE_MS)]);

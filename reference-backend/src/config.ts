@@ -16,7 +16,22 @@ export interface Config {
   readonly redisKeyPrefix: string;
   /** E2E_TOKEN_KEY (PROTOCOL §10): when set, POST /auth/test-token mints tokens for whoever presents it. */
   readonly testTokenKey: string | undefined;
+  /**
+   * RUN_LEASE_MS (non-protocol): how long this instance's lease on its runs
+   * lasts without a renewal; once it lapses, other instances end its open runs.
+   */
+  readonly runLeaseMs: number;
 }
+
+/**
+ * The default lease: longer than the protocol's 10 s within which a live
+ * instance ends a run that cannot finish (so a peer never ends a run that its
+ * instance, cut off from the database but alive, is still ending itself), and
+ * short enough that a dead instance's runs end well within the protocol's 30 s.
+ */
+export const DEFAULT_RUN_LEASE_MS = 12_000;
+/** A shorter lease would be lost to a slow database round trip or a busy event loop. */
+export const MIN_RUN_LEASE_MS = 1_000;
 
 export interface JwtConfig {
   readonly secret: string;
@@ -101,6 +116,14 @@ export function loadConfig(env: Env = process.env): Config {
   if (testTokenKey !== undefined && Buffer.byteLength(testTokenKey, 'utf8') < TestTokens.minKeyBytes)
     problem('E2E_TOKEN_KEY', `must be at least ${TestTokens.minKeyBytes} bytes when set`);
 
+  let runLeaseMs = DEFAULT_RUN_LEASE_MS;
+  const rawLease = nonEmpty(env.RUN_LEASE_MS);
+  if (rawLease !== undefined) {
+    const parsed = /^\d+$/.test(rawLease) ? Number(rawLease) : NaN;
+    if (!Number.isSafeInteger(parsed) || parsed < MIN_RUN_LEASE_MS) problem('RUN_LEASE_MS', `must be an integer of at least ${MIN_RUN_LEASE_MS} (milliseconds)`);
+    else runLeaseMs = parsed;
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     host,
@@ -113,6 +136,7 @@ export function loadConfig(env: Env = process.env): Config {
     instanceId,
     redisKeyPrefix,
     testTokenKey,
+    runLeaseMs,
   };
 }
 

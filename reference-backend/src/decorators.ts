@@ -19,6 +19,8 @@ import type { RunEvents, RunEventSink } from './runs/run-events';
 import type { ChatStore } from './storage/chat-store';
 import type { Database } from './storage/database';
 import type { RunStore } from './storage/run-store';
+import type { LeaseStore } from './storage/lease-store';
+import type { RunReaper } from './runs/run-reaper';
 
 /**
  * Wraps one component: gets it as the composition root built it (and the
@@ -74,6 +76,10 @@ export interface Decorators {
   readonly testTokenRequestReader?: Decorator<TestTokenRequestReader>;
   /** How a refused test-token request is answered. */
   readonly refuseTestToken?: Decorator<RefuseTestToken>;
+  /** Instance leases and the runs of dead instances (protocol §5). */
+  readonly leaseStore?: Decorator<LeaseStore, { readonly db: Database }>;
+  /** One pass over the runs of dead instances: at startup, then every tick of the lease. */
+  readonly runReaper?: Decorator<RunReaper>;
 }
 
 export const NO_DECORATORS: Decorators = {};

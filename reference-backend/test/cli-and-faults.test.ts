@@ -36,6 +36,8 @@ void describe('fault registry', () => {
       'no_db_recovery',
       'no_expiry_close',
       'no_rate_limit',
+      'no_startup_sweep',
+      'no_sweeper',
       'no_thinking',
       'oversize_1011',
       'query_token_accepted',

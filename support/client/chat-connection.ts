@@ -197,6 +197,15 @@ export class ChatConnection {
     return this.closed;
   }
 
+  /**
+   * The suite is about to kill this connection's backend instance: its close,
+   * without a close frame, is then the suite's doing (PROTOCOL §5: a dying
+   * instance's connections are the only exception to §9), not the backend's.
+   */
+  outliveItsInstance(): void {
+    this.droppedOnPurpose = true;
+  }
+
   /** Closes normally and waits for the server's close frame; tears the socket down if none comes. */
   async close(timeoutMs = 2_000): Promise<CloseRecord> {
     if (this.closeRecord !== undefined) return this.closeRecord;

@@ -75,7 +75,7 @@ export async function startMisconfigured(world: GoldenPathWorld, problem: string
 }
 
 /** A database with no schema at all on the suite's PostgreSQL server, dropped when the scenario ends. */
-async function freshEmptyDatabase(world: GoldenPathWorld): Promise<string> {
+export async function freshEmptyDatabase(world: GoldenPathWorld): Promise<string> {
   const serverUrl = world.target.services.postgres.url;
   const name = `golden_path_empty_${randomBytes(4).toString('hex')}`;
   const admin = async (sql: string): Promise<void> => {

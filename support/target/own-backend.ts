@@ -24,7 +24,7 @@ export class OwnBackend {
     profile: EnvironmentProfile,
     label: string,
     extra: Record<string, string | undefined> = {},
-    options: { dependenciesDownAtStart?: boolean } = {},
+    options: { dependenciesDownAtStart?: boolean; databaseUrl?: string } = {},
   ): Promise<OwnBackend> {
     const settings = requireLaunchSettings();
     const postgres = await FaultProxy.start(hostAndPort(settings.postgres.url, 5432));
@@ -35,7 +35,7 @@ export class OwnBackend {
     }
     try {
       const backend = await launchBackend(profile, label, extra, {
-        postgres: postgres.proxiedUrl(settings.postgres.url),
+        postgres: postgres.proxiedUrl(options.databaseUrl ?? settings.postgres.url),
         redis: redis.proxiedUrl(settings.redis.url),
       });
       return new OwnBackend(label, backend, postgres, redis);
@@ -68,11 +68,19 @@ export class OwnBackend {
     this.current = await LaunchedBackend.start(previous.launch, previous.port);
   }
 
-  /** SIGKILL, as a crash would: the process dies at once, its sockets without a close frame. */
-  async kill(): Promise<void> {
+  /** SIGKILL, as a crash would: the process dies at once, its sockets without a close frame. Resolves once it is dead, with when it died. */
+  async kill(): Promise<number> {
     this.current.process.signal('SIGKILL');
     const exit = await this.current.process.exited;
-    this.exits.push({ ...exit, at: performance.now() });
+    const at = performance.now();
+    this.exits.push({ ...exit, at });
+    return at;
+  }
+
+  /** After a kill: the same command, with the same environment (INSTANCE_ID included), on the same port, as a platform restarts a crashed instance. */
+  async startAgain(): Promise<void> {
+    if (!this.current.process.hasExited) throw new Error(`the ${this.label} instance is still running: it must die before it is started again`);
+    this.current = await LaunchedBackend.start(this.current.launch, this.current.port);
   }
 
   /** True while a dependency of this backend is cut, blackholed or slowed. */

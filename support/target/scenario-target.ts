@@ -16,6 +16,7 @@ export class ScenarioTarget {
   private paced = false;
   private readonly own: OwnBackend[] = [];
   private readonly launched: LaunchedBackend[] = [];
+  private separateDatabase: OwnBackend | undefined;
 
   constructor(
     readonly sut: SystemUnderTest,
@@ -44,7 +45,7 @@ export class ScenarioTarget {
   }
 
   /** Launches a backend of the scenario's own, behind fault proxies, and points the scenario's users at it. */
-  async useOwnBackend(options: { paced?: boolean; stepDelayMs?: number; dependenciesDownAtStart?: boolean; environment?: Record<string, string | undefined> } = {}): Promise<OwnBackend> {
+  async useOwnBackend(options: { paced?: boolean; stepDelayMs?: number; dependenciesDownAtStart?: boolean; databaseUrl?: string; environment?: Record<string, string | undefined> } = {}): Promise<OwnBackend> {
     const stepDelay = options.stepDelayMs ?? (options.paced === true ? this.profile.pacedStepDelayMs : 0);
     const own = await this.launchOwn(`own-${this.own.length + 1}`, { AGENT_STEP_DELAY_MS: String(stepDelay), ...options.environment }, options);
     this.switched = own;
@@ -53,10 +54,20 @@ export class ScenarioTarget {
   }
 
   /** Launches another instance of the backend command, behind its own fault proxies, without switching to it. */
-  async launchOwn(label: string, extra: Record<string, string | undefined> = {}, options: { dependenciesDownAtStart?: boolean } = {}): Promise<OwnBackend> {
+  async launchOwn(label: string, extra: Record<string, string | undefined> = {}, options: { dependenciesDownAtStart?: boolean; databaseUrl?: string } = {}): Promise<OwnBackend> {
     const own = await OwnBackend.launch(this.profile, label, extra, options);
     this.own.push(own);
+    if (options.databaseUrl !== undefined) this.separateDatabase = own;
     return own;
+  }
+
+  /**
+   * Where the scenario's conversations can be read: the suite's backend, which
+   * shares every launched instance's database — unless the scenario gave its
+   * own backend a database of its own.
+   */
+  get historyEndpoint(): Endpoint {
+    return this.separateDatabase ?? this.sut;
   }
 
   /** The latest backend the scenario launched for itself. */

@@ -165,6 +165,17 @@ export const FAULT_CATALOGUE = [
     area: 'factory_initialization', rules: ['GP-2.11'],
     description: "GET /api/threads/{id}/messages returns another user's thread (200 with its messages) instead of 404.",
   },
+  {
+    name: 'no_sweeper',
+    area: 'factory_initialization', rules: ['GP-5.25'],
+    description: "The runs of dead instances are looked for once, at startup, never again: a run whose instance dies while the others are up stays open.",
+  },
+  {
+    name: 'no_startup_sweep',
+    area: 'factory_initialization', rules: ['GP-5.26'],
+    description:
+      'A starting instance takes every run under its own INSTANCE_ID for its own: the runs its previous life left open when it died are never ended (other instances\' dead runs still are).',
+  },
   // authentication
   {
     name: 'accept_expired',

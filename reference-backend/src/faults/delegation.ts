@@ -5,6 +5,7 @@ import type { RunEventEncoder } from '../runs/run-event-encoder';
 import type { RunEvents } from '../runs/run-events';
 import type { ChatStore } from '../storage/chat-store';
 import type { RunStore } from '../storage/run-store';
+import type { LeaseStore } from '../storage/lease-store';
 
 /**
  * Wrappers that change one or two methods of a component and pass the rest
@@ -58,7 +59,7 @@ export function chatStoreWith(store: ChatStore, changes: Partial<Pick<ChatStore,
 export function runStoreWith(store: RunStore, changes: Pick<RunStore, 'appendEvents'>): RunStore {
   return {
     appendEvents: changes.appendEvents,
-    claimRun: (runId, instanceId) => store.claimRun(runId, instanceId),
+    claimRun: (runId, owner) => store.claimRun(runId, owner),
     recordFailure: (runId, errorCode) => store.recordFailure(runId, errorCode),
     isOwnedBy: (runId, userId) => store.isOwnedBy(runId, userId),
     eventsAfter: (runId, afterSeq) => store.eventsAfter(runId, afterSeq),
@@ -80,5 +81,14 @@ export function lifecycleWith(lifecycle: ConnectionLifecycle, changes: Partial<C
     prepare: changes.prepare ?? ((connection) => lifecycle.prepare(connection)),
     established: changes.established ?? ((connection) => lifecycle.established(connection)),
     closed: changes.closed ?? ((connection) => lifecycle.closed(connection)),
+  };
+}
+
+export function leaseStoreWith(store: LeaseStore, changes: Partial<LeaseStore>): LeaseStore {
+  return {
+    renew: changes.renew ?? ((owner) => store.renew(owner)),
+    release: changes.release ?? ((owner) => store.release(owner)),
+    orphanedRuns: changes.orphanedRuns ?? ((owner, limit) => store.orphanedRuns(owner, limit)),
+    endOrphanedRun: changes.endOrphanedRun ?? ((runId, owner, ending) => store.endOrphanedRun(runId, owner, ending)),
   };
 }

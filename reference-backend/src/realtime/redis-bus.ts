@@ -10,6 +10,8 @@ export interface RemoteRunEvent {
   readonly runId: RunId;
   readonly seq: number;
   readonly frameText: string;
+  /** Part of the ending of a run whose instance is gone, by another instance (runs/run-reaper.ts). */
+  readonly ending?: boolean;
 }
 
 const COMMAND_TIMEOUT_MS = 1000;
@@ -173,7 +175,7 @@ export class RedisBus {
       this.publishOutage.failed(new Error(`redis is ${this.publisher.status}`));
       return;
     }
-    const payload = JSON.stringify({ o: this.instanceId, u: event.userId, r: event.runId, s: event.seq, f: event.frameText });
+    const payload = JSON.stringify({ o: this.instanceId, u: event.userId, r: event.runId, s: event.seq, f: event.frameText, ...(event.ending === true ? { e: 1 } : {}) });
     this.publisher.publish(this.channelOf(event.userId), payload).then(
       () => this.publishOutage.recovered(),
       (err: unknown) => this.publishOutage.failed(err),
@@ -182,18 +184,18 @@ export class RedisBus {
 
   private handleMessage(channel: string, message: string): void {
     if (message.startsWith(this.ownPayloadStart)) return; // our own publication: already delivered locally
-    let parsed: { o?: unknown; u?: unknown; r?: unknown; s?: unknown; f?: unknown };
+    let parsed: { o?: unknown; u?: unknown; r?: unknown; s?: unknown; f?: unknown; e?: unknown };
     try {
       parsed = JSON.parse(message) as typeof parsed;
     } catch (err) {
       this.logger.warn(`ignoring malformed message on ${channel}: ${describeError(err)}`);
       return;
     }
-    const { o, u, r, s, f } = parsed;
+    const { o, u, r, s, f, e } = parsed;
     if (o === this.instanceId) return;
     if (typeof o !== 'string' || typeof u !== 'string' || typeof r !== 'string' || typeof s !== 'number' || typeof f !== 'string') return;
     if (channel !== this.channelOf(u as UserId)) return;
-    this.onRemoteEvent({ origin: o, userId: u as UserId, runId: r as RunId, seq: s, frameText: f });
+    this.onRemoteEvent({ origin: o, userId: u as UserId, runId: r as RunId, seq: s, frameText: f, ...(e === 1 ? { ending: true } : {}) });
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@ import type { ToolRegistry } from '../agent/runtime/tool-registry';
 import type { ConnectionId, RunId } from '../domain/ids';
 import { describeError, OutageLog, type Logger } from '../logger';
 import type { RunTicket } from '../storage/chat-store';
+import type { RunOwner } from '../storage/lease-store';
 import type { RunStore } from '../storage/run-store';
 import { delay, withTimeout } from '../util/timing';
 import type { RunEvents, RunIdentity } from './run-events';
@@ -15,7 +16,8 @@ export interface RunManagerDeps {
   readonly model: AgentModel;
   readonly tools: ToolRegistry;
   readonly stepDelayMs: number;
-  readonly instanceId: string;
+  /** This instance, as the runs it claims record it. */
+  readonly owner: RunOwner;
   readonly logger: Logger;
 }
 
@@ -48,7 +50,7 @@ export class RunManager {
     const { runStore, logger } = this.deps;
     let claimed: boolean;
     try {
-      claimed = await runStore.claimRun(run.runId, this.deps.instanceId);
+      claimed = await runStore.claimRun(run.runId, this.deps.owner);
     } catch (err) {
       // PostgreSQL went away right after the commit: run anyway, so the client sees the run fail instead of nothing.
       logger.warn(`could not claim run ${run.runId}: ${describeError(err)}`);

@@ -1,6 +1,7 @@
 import { newMessageId, type RunId, type ThreadId, type UserId } from '../domain/ids';
 import type { RunEventType } from '../../../protocol/constants';
 import type { Database } from './database';
+import { RENEW_LEASE, type RunOwner } from './lease-store';
 
 export interface PersistedEvent {
   readonly seq: number;
@@ -50,8 +51,8 @@ const INSERT_EVENTS_AND_SUCCEED = `WITH events AS (${INSERT_EVENTS}),
 
 /** Runs and their persisted events. */
 export interface RunStore extends RunEventStore {
-  /** Atomically take a pending run; true when this caller must run it. */
-  claimRun(runId: RunId, instanceId: string): Promise<boolean>;
+  /** Atomically take a pending run for `owner` (renewing its lease: a claim is a sign of life); true when this caller must run it. */
+  claimRun(runId: RunId, owner: RunOwner): Promise<boolean>;
   recordFailure(runId: RunId, errorCode: string): Promise<void>;
   /** True when the run exists and belongs to this user. */
   isOwnedBy(runId: RunId, userId: UserId): Promise<boolean>;
@@ -63,11 +64,12 @@ export interface RunStore extends RunEventStore {
 export class PostgresRunStore implements RunStore {
   constructor(private readonly db: Database) {}
 
-  async claimRun(runId: RunId, instanceId: string): Promise<boolean> {
+  async claimRun(runId: RunId, owner: RunOwner): Promise<boolean> {
     const result = await this.db.query(
-      `UPDATE runs SET status = 'running', owner_instance = $2, started_at = now()
+      `WITH lease AS (${RENEW_LEASE('$2', '$3', '$4')})
+       UPDATE runs SET status = 'running', owner_instance = $2, owner_incarnation = $3, started_at = now()
         WHERE run_id = $1 AND status = 'pending'`,
-      [runId, instanceId],
+      [runId, owner.instanceId, owner.incarnation, owner.leaseMs],
     );
     return result.rowCount === 1;
   }

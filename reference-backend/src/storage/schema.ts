@@ -57,6 +57,15 @@ export const SCHEMA_STATEMENTS: readonly string[] = [
      created_at timestamptz NOT NULL DEFAULT now(),
      PRIMARY KEY (run_id, seq)
    )`,
+  // Who runs a run: the instance's name (runs.owner_instance) and this process's life of it.
+  `ALTER TABLE runs ADD COLUMN IF NOT EXISTS owner_incarnation uuid`,
+  `CREATE INDEX IF NOT EXISTS unfinished_runs ON runs (owner_instance) WHERE status IN ('pending', 'running')`,
+  // One lease per instance name, renewed by the process that holds the name now (see storage/lease-store.ts).
+  `CREATE TABLE IF NOT EXISTS instance_leases (
+     instance_id text PRIMARY KEY,
+     incarnation uuid NOT NULL,
+     expires_at  timestamptz NOT NULL
+   )`,
 ];
 
 /**
