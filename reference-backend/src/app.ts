@@ -11,7 +11,7 @@ import {
 import { createAgentModel } from './agent/models';
 import { ToolRegistry } from './agent/runtime/tool-registry';
 import { JwtVerifier, protocolTokenRules } from './auth/jwt-verifier';
-import { headerOrSubprotocolToken } from './auth/token-extraction';
+import { headerOrSubprotocolToken, selectJwtAuth } from './auth/token-extraction';
 import type { Config } from './config';
 import { postgresRequired } from './connection/chat-availability';
 import { ChatFrameHandler } from './connection/chat-frame-handler';
@@ -159,6 +159,7 @@ export const startServer: StartServer = async (config, logger, decorators = NO_D
     maxMessageBytes: policy.maxMessageBytes,
     readToken: decorate(decorators.handshakeToken, headerOrSubprotocolToken, {}),
     refuse: decorate(decorators.refuseHandshake, answerBeforeUpgrade, {}),
+    selectSubprotocol: decorate(decorators.subprotocolSelection, selectJwtAuth, {}),
     onConnection: (ws: WebSocket, user: UserContext) => new ClientConnection(ws, user, { textHandler, lifecycle, policy, logger }).start(),
   });
 

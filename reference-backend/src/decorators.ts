@@ -1,7 +1,7 @@
 import type { RequestListener } from 'node:http';
 import type { StartServer } from './app';
 import type { TokenRules, TokenVerifier } from './auth/jwt-verifier';
-import type { HandshakeTokenReader } from './auth/token-extraction';
+import type { HandshakeTokenReader, SubprotocolSelection } from './auth/token-extraction';
 import type { LoadConfig } from './config';
 import type { ChatAvailability } from './connection/chat-availability';
 import type { FrameHandler, TextFrameHandler } from './connection/frame-handling';
@@ -41,6 +41,8 @@ export interface Decorators {
   readonly tokenVerifier?: Decorator<TokenVerifier, { readonly rules: TokenRules }>;
   /** Where a WebSocket handshake's token is read from. */
   readonly handshakeToken?: Decorator<HandshakeTokenReader>;
+  /** Which offered subprotocol the 101 selects. */
+  readonly subprotocolSelection?: Decorator<SubprotocolSelection>;
   /** How a refused WebSocket handshake is answered. */
   readonly refuseHandshake?: Decorator<RefuseHandshake>;
   readonly connectionPolicy?: Decorator<ConnectionPolicy>;
