@@ -17,6 +17,7 @@ import { postgresRequired } from './connection/chat-availability';
 import { ChatFrameHandler } from './connection/chat-frame-handler';
 import { ClientConnection, type ConnectionLifecycle } from './connection/client-connection';
 import { protocolConnectionPolicy } from './connection/connection-policy';
+import { framesAsSent } from './connection/outgoing-frames';
 import { ConnectionSlots } from './connection/connection-slots';
 import { ClientFrameDispatcher } from './connection/frame-handling';
 import { LocalConnections } from './connection/local-connections';
@@ -148,6 +149,7 @@ export const startServer: StartServer = async (config, logger, decorators = NO_D
     {},
   );
   const policy = decorate(decorators.connectionPolicy, protocolConnectionPolicy, {});
+  const outgoing = decorate(decorators.outgoingFrames, framesAsSent, {});
 
   const rules = decorate(decorators.tokenRules, protocolTokenRules(config.jwt), {});
   const verifier = decorate(decorators.tokenVerifier, new JwtVerifier(rules), { rules });
@@ -160,7 +162,7 @@ export const startServer: StartServer = async (config, logger, decorators = NO_D
     readToken: decorate(decorators.handshakeToken, headerOrSubprotocolToken, {}),
     refuse: decorate(decorators.refuseHandshake, answerBeforeUpgrade, {}),
     selectSubprotocol: decorate(decorators.subprotocolSelection, selectJwtAuth, {}),
-    onConnection: (ws: WebSocket, user: UserContext) => new ClientConnection(ws, user, { textHandler, lifecycle, policy, logger }).start(),
+    onConnection: (ws: WebSocket, user: UserContext) => new ClientConnection(ws, user, { textHandler, lifecycle, policy, outgoing, logger }).start(),
   });
 
   const server = createServer(

@@ -9,6 +9,7 @@ import type { ClientConnection, ConnectionLifecycle } from './connection/client-
 import type { ConnectionPolicy } from './connection/connection-policy';
 import type { LocalConnections, LocalRunEventDelivery } from './connection/local-connections';
 import type { OpenConnections } from './connection/open-connections';
+import type { OutgoingFrames } from './connection/outgoing-frames';
 import type { ClientFrameReader } from './frames/client-frames';
 import type { DependencyStatusView } from './health/dependency-monitor';
 import type { RefuseHandshake } from './http/websocket-gateway';
@@ -50,6 +51,8 @@ export interface Decorators {
   /** Every upgraded connection: /health counts them, shutdown closes them. */
   readonly openConnections?: Decorator<OpenConnections<ClientConnection>>;
   readonly clientFrameReader?: Decorator<ClientFrameReader>;
+  /** What is written on a connection for each server frame. */
+  readonly outgoingFrames?: Decorator<OutgoingFrames>;
   /** A client text frame, when its turn comes on its connection. */
   readonly textFrameHandler?: Decorator<TextFrameHandler>;
   /** A valid client frame: user_message, resume, ping. */

@@ -250,6 +250,56 @@ export const FAULT_CATALOGUE = [
     area: 'hostile_input', rules: ['GP-4.5'],
     description: 'A user_message content longer than 8,000 code points is accepted.',
   },
+  {
+    name: 'timestamp_epoch_ms',
+    area: 'hostile_input', rules: ['GP-4.1'],
+    description: 'Every server frame\'s timestamp is a number of milliseconds since the epoch instead of an RFC 3339 UTC string.',
+  },
+  {
+    name: 'seq_on_every_frame',
+    area: 'hostile_input', rules: ['GP-4.2'],
+    description: 'Every frame that is not a run event carries a top-level seq from a server-wide counter.',
+  },
+  {
+    name: 'content_limit_utf16',
+    area: 'hostile_input', rules: ['GP-4.4'],
+    description: 'The content limit counts UTF-16 units: 8,000 code points with emoji are refused with INVALID_MESSAGE.',
+  },
+  {
+    name: 'thread_id_ignored',
+    area: 'hostile_input', rules: ['GP-4.6'],
+    description: "A user_message's thread_id is ignored: every question starts a new thread.",
+  },
+  {
+    name: 'pong_nonce_stringified',
+    area: 'hostile_input', rules: ['GP-4.7'],
+    description: 'The ping nonce is coerced to a string: a number or an object comes back as its String().',
+  },
+  {
+    name: 'ack_before_commit',
+    area: 'hostile_input', rules: ['GP-4.9'],
+    description: 'message_accepted is sent before the accepting transaction commits (it commits 400 ms later; the run waits for it).',
+  },
+  {
+    name: 'error_without_ids',
+    area: 'hostile_input', rules: ['GP-4.10'],
+    description: 'An error answering a refused frame names neither its client_message_id nor its run_id.',
+  },
+  {
+    name: 'unknown_type_invalid',
+    area: 'hostile_input', rules: ['GP-4.12'],
+    description: 'A frame of a type the protocol does not define gets INVALID_MESSAGE instead of UNSUPPORTED_TYPE.',
+  },
+  {
+    name: 'retry_after_too_short',
+    area: 'hostile_input', rules: ['GP-8.4'],
+    description: 'retry_after_ms carries the wait in seconds (rounded up), so a client that waits it is refused again.',
+  },
+  {
+    name: 'limit_off_by_one',
+    area: 'hostile_input', rules: ['GP-8.5'],
+    description: 'The rate limit refuses the 20th frame of a second (19 are served).',
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type FaultName = (typeof FAULT_CATALOGUE)[number]['name'];
