@@ -13,12 +13,13 @@ import { createAgentModel } from './agent/models';
 import { ToolRegistry } from './agent/runtime/tool-registry';
 import { JwtVerifier, protocolTokenRules } from './auth/jwt-verifier';
 import { JwtTestTokenIssuer, readTestTokenRequest } from './auth/test-tokens';
-import { headerOrSubprotocolToken } from './auth/token-extraction';
+import { headerOrSubprotocolToken, selectJwtAuth } from './auth/token-extraction';
 import type { Config } from './config';
 import { postgresRequired } from './connection/chat-availability';
 import { ChatFrameHandler } from './connection/chat-frame-handler';
 import { ClientConnection, type ConnectionLifecycle } from './connection/client-connection';
 import { protocolConnectionPolicy } from './connection/connection-policy';
+import { framesAsSent } from './connection/outgoing-frames';
 import { ConnectionSlots } from './connection/connection-slots';
 import { ClientFrameDispatcher } from './connection/frame-handling';
 import { LocalConnections } from './connection/local-connections';
@@ -159,6 +160,7 @@ export const startServer: StartServer = async (config, logger, decorators = NO_D
     {},
   );
   const policy = decorate(decorators.connectionPolicy, protocolConnectionPolicy, {});
+  const outgoing = decorate(decorators.outgoingFrames, framesAsSent, {});
 
   const rules = decorate(decorators.tokenRules, protocolTokenRules(config.jwt), {});
   const verifier = decorate(decorators.tokenVerifier, new JwtVerifier(rules), { rules });
@@ -170,7 +172,8 @@ export const startServer: StartServer = async (config, logger, decorators = NO_D
     maxMessageBytes: policy.maxMessageBytes,
     readToken: decorate(decorators.handshakeToken, headerOrSubprotocolToken, {}),
     refuse: decorate(decorators.refuseHandshake, answerBeforeUpgrade, {}),
-    onConnection: (ws: WebSocket, user: UserContext) => new ClientConnection(ws, user, { textHandler, lifecycle, policy, logger }).start(),
+    selectSubprotocol: decorate(decorators.subprotocolSelection, selectJwtAuth, {}),
+    onConnection: (ws: WebSocket, user: UserContext) => new ClientConnection(ws, user, { textHandler, lifecycle, policy, outgoing, logger }).start(),
   });
 
   const testTokens =

@@ -2,7 +2,7 @@ import type { RequestListener } from 'node:http';
 import type { StartServer } from './app';
 import type { TokenRules, TokenVerifier } from './auth/jwt-verifier';
 import type { TestTokenIssuer, TestTokenRequestReader } from './auth/test-tokens';
-import type { HandshakeTokenReader } from './auth/token-extraction';
+import type { HandshakeTokenReader, SubprotocolSelection } from './auth/token-extraction';
 import type { LoadConfig } from './config';
 import type { ChatAvailability } from './connection/chat-availability';
 import type { FrameHandler, TextFrameHandler } from './connection/frame-handling';
@@ -10,6 +10,7 @@ import type { ClientConnection, ConnectionLifecycle } from './connection/client-
 import type { ConnectionPolicy } from './connection/connection-policy';
 import type { LocalConnections, LocalRunEventDelivery } from './connection/local-connections';
 import type { OpenConnections } from './connection/open-connections';
+import type { OutgoingFrames } from './connection/outgoing-frames';
 import type { ClientFrameReader } from './frames/client-frames';
 import type { DependencyStatusView } from './health/dependency-monitor';
 import type { RefuseTestToken } from './http/test-token-route';
@@ -45,6 +46,8 @@ export interface Decorators {
   readonly tokenVerifier?: Decorator<TokenVerifier, { readonly rules: TokenRules }>;
   /** Where a WebSocket handshake's token is read from. */
   readonly handshakeToken?: Decorator<HandshakeTokenReader>;
+  /** Which offered subprotocol the 101 selects. */
+  readonly subprotocolSelection?: Decorator<SubprotocolSelection>;
   /** How a refused WebSocket handshake is answered. */
   readonly refuseHandshake?: Decorator<RefuseHandshake>;
   readonly connectionPolicy?: Decorator<ConnectionPolicy>;
@@ -52,6 +55,8 @@ export interface Decorators {
   /** Every upgraded connection: /health counts them, shutdown closes them. */
   readonly openConnections?: Decorator<OpenConnections<ClientConnection>>;
   readonly clientFrameReader?: Decorator<ClientFrameReader>;
+  /** What is written on a connection for each server frame. */
+  readonly outgoingFrames?: Decorator<OutgoingFrames>;
   /** A client text frame, when its turn comes on its connection. */
   readonly textFrameHandler?: Decorator<TextFrameHandler>;
   /** A valid client frame: user_message, resume, ping. */

@@ -11,7 +11,8 @@ void describe('fault registry', () => {
     for (const fault of FAULT_CATALOGUE) {
       assert.ok(fault.area.length > 0 && fault.description.length > 0, fault.name);
     }
-    assert.deepEqual([...names].sort(), [
+    // Every fault of the first catalogue is still there (later ones are checked by faults.test.ts: each has a wrapper).
+    const missing = [
       'accept_expired',
       'alg_none_accepted',
       'any_hmac_accepted',
@@ -54,7 +55,8 @@ void describe('fault registry', () => {
       'upgrade_then_close_when_full',
       'write_not_enforced',
       'wrong_run_id',
-    ]);
+    ].filter((name) => !names.includes(name as (typeof names)[number]));
+    assert.deepEqual(missing, []);
   });
 
   void it('groups faults by protocol area', () => {

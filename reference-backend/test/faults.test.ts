@@ -246,6 +246,7 @@ void describe('handshake faults', () => {
       req: {} as IncomingMessage,
       outcome,
       answer: (refusal) => void outcome.push(`answered ${refusal.status}`),
+      answerRaw: (response) => void outcome.push(`answered raw ${response.split('\r\n')[0] ?? ''}`),
       upgrade: (onSocket) => onSocket({ close: (code: number) => void outcome.push(`upgraded, closed ${code}`) } as never),
     };
   };

@@ -6,16 +6,24 @@ import type { Endpoint } from '../target/system-under-test';
 import { randomUUID } from 'node:crypto';
 import { asThreadId } from '../domain/ids';
 import { Limits } from '../../protocol/constants';
+import { whyTheChatNeverOpened } from './sign-in';
 
 /**
  * Acting: what users do in a conversation — ask, follow up, re-send — and
  * what they watch. Judging what they saw is for support/expectations/.
  */
 export function ask(world: GoldenPathWorld, user: ChatUser, options: { request?: ChatRequest; tab?: ChatConnection } = {}): SentMessage {
-  const message = user.ask(options.request ?? spendAnalysisRequest(user.random), options.tab === undefined ? {} : { tab: options.tab });
+  const message = user.ask(options.request ?? spendAnalysisRequest(user.random), { tab: options.tab ?? chatToAskOn(user) });
   // Counted for the seed plan's degradation metric: every message sent during a fault gets a run or an explicit error.
   message.duringFault = world.target.dependencyBroken;
   return message;
+}
+
+/** The tab the user asks on: her latest; when she has none, the scenario cannot go on, for the reason her latest attempt shows. */
+function chatToAskOn(user: ChatUser): ChatConnection {
+  const tab = user.tabs.at(-1);
+  if (tab !== undefined) return tab;
+  throw new Error(`${user.name} cannot ask anything: ${whyTheChatNeverOpened(user)}`);
 }
 
 export function askLongestQuestion(world: GoldenPathWorld, user: ChatUser): SentMessage {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Limits, Permission, Timing } from '../../protocol/constants';
 import type { ChatUser, HandshakeAttempt } from '../actors/chat-user';
-import { credential, type CredentialContext } from '../auth/hostile-tokens';
+import { CREDENTIAL_NAMES, credential, type CredentialContext } from '../auth/hostile-tokens';
 import type { CloseRecord } from '../client/chat-connection';
 import { asUserId, type UserId } from '../domain/ids';
 import type { GoldenPathWorld } from '../world';
@@ -25,6 +25,23 @@ export function credentialContext(world: GoldenPathWorld, user: ChatUser): Crede
 export async function opensChatWith(world: GoldenPathWorld, user: ChatUser, credentialName: string): Promise<HandshakeAttempt> {
   const presentation = await credential(credentialName).present(credentialContext(world, user));
   return user.attemptTab(presentation, credentialName);
+}
+
+/**
+ * Why the user has no tab, from her latest attempt, naming the rule its
+ * credential proves (an arrangement that failed names its rules, for the
+ * rule ledger).
+ */
+export function whyTheChatNeverOpened(user: ChatUser): string {
+  const attempt = user.attempts.at(-1);
+  if (attempt === undefined) return 'she never opened the chat: a step must open it first';
+  const known = CREDENTIAL_NAMES.includes(attempt.presentedAs) ? credential(attempt.presentedAs) : undefined;
+  const rule = known?.rule ?? 'GP-3.1';
+  const risk = known?.risk ?? 'a user with a valid token cannot chat';
+  const what = attempt.refusal !== undefined
+    ? `the handshake was refused with HTTP ${attempt.refusal.status} (${attempt.refusal.body.slice(0, 160) || 'no body'})`
+    : `the server did not open the connection (${attempt.failure ?? 'no answer'})`;
+  return `her chat, opened with ${attempt.presentedAs}, never opened: ${what} — ${rule} broken: ${risk}`;
 }
 
 /** User ids of a given shape (PROTOCOL §3: 1–128 characters of [A-Za-z0-9._:@-], case-sensitive). */

@@ -29,15 +29,18 @@ export interface TokenRules {
   readonly secret: string;
   /** The signature algorithms accepted (an allow-list: `none` is never on it unless named). */
   readonly algorithms: readonly jwt.Algorithm[];
-  readonly issuer: string;
+  /** `iss` must equal it; null: any issuer, or none. */
+  readonly issuer: string | null;
   /** `aud` must equal or contain it; null: any audience. */
   readonly audience: string | null;
   /** Whether a token past its `exp` (plus the leeway) is refused. `exp` is required either way. */
   readonly refuseExpired: boolean;
+  /** Whether a token before its `nbf` (less the leeway) is refused. */
+  readonly refuseNotYetValid: boolean;
   readonly leewaySeconds: number;
 }
 
-/** Protocol §3: HS256 only, `iss` and `aud` as configured, `exp` required and honoured. */
+/** Protocol §3: HS256 only, `iss` and `aud` as configured, `exp` required and honoured, `nbf` honoured. */
 export function protocolTokenRules(config: JwtConfig): TokenRules {
   return {
     secret: config.secret,
@@ -45,6 +48,7 @@ export function protocolTokenRules(config: JwtConfig): TokenRules {
     issuer: config.issuer,
     audience: config.audience,
     refuseExpired: true,
+    refuseNotYetValid: true,
     leewaySeconds: CLOCK_LEEWAY_SECONDS,
   };
 }
@@ -63,9 +67,10 @@ export class JwtVerifier implements TokenVerifier {
     this.key = createSecretKey(Buffer.from(rules.secret, 'utf8'));
     this.options = {
       algorithms: [...rules.algorithms],
-      issuer: rules.issuer,
+      issuer: rules.issuer ?? undefined,
       audience: rules.audience ?? undefined,
       ignoreExpiration: !rules.refuseExpired,
+      ignoreNotBefore: !rules.refuseNotYetValid,
       clockTolerance: rules.leewaySeconds,
     };
   }

@@ -45,3 +45,9 @@ export function handshakeToken(headers: IncomingHttpHeaders): string | null {
 export type HandshakeTokenReader = (req: IncomingMessage) => string | null;
 
 export const headerOrSubprotocolToken: HandshakeTokenReader = (req) => handshakeToken(req.headers);
+
+/** Which of the offered subprotocols the server selects in its 101, or false for none. */
+export type SubprotocolSelection = (offered: ReadonlySet<string>) => string | false;
+
+/** Protocol §3: with the token in the subprotocols, the server selects `jwt-auth`. */
+export const selectJwtAuth: SubprotocolSelection = (offered) => (offered.has(Subprotocol.jwtAuth) ? Subprotocol.jwtAuth : false);

@@ -7,6 +7,7 @@ import { runAt } from '../util/timing';
 import type { ConnectionPolicy, FrameIntake } from './connection-policy';
 import type { FrameSession, RunEventHold, TextFrameHandler } from './frame-handling';
 import type { LocalConnection } from './local-connections';
+import type { OutgoingFrames } from './outgoing-frames';
 import type { RateLimiter } from './rate-limiter';
 import { SerialQueue } from './serial-queue';
 import type { UserContext } from './user-context';
@@ -26,6 +27,7 @@ export interface ClientConnectionDeps {
   readonly textHandler: TextFrameHandler;
   readonly lifecycle: ConnectionLifecycle;
   readonly policy: ConnectionPolicy;
+  readonly outgoing: OutgoingFrames;
   readonly logger: Logger;
 }
 
@@ -115,9 +117,11 @@ export class ClientConnection implements LocalConnection, FrameSession {
 
   send(frameText: string): void {
     if (!this.isOpen()) return;
-    this.ws.send(frameText, (err) => {
-      if (err) this.deps.logger.warn(`send on ${this.id} failed: ${describeError(err)}`);
-    });
+    for (const text of this.deps.outgoing.textsFor(frameText)) {
+      this.ws.send(text, (err) => {
+        if (err) this.deps.logger.warn(`send on ${this.id} failed: ${describeError(err)}`);
+      });
+    }
   }
 
   deliverRunEvent(runId: RunId, seq: number, frameText: string): void {

@@ -206,6 +206,48 @@ export const FAULT_CATALOGUE = [
   },
   { name: 'no_expiry_close', area: 'authentication', rules: ['GP-3.21'], description: 'Connections are not closed when their token expires.' },
   { name: 'write_not_enforced', area: 'authentication', rules: ['GP-3.14'], description: 'user_message is accepted without the write permission.' },
+  {
+    name: 'header_token_ignored',
+    area: 'authentication', rules: ['GP-3.1'],
+    description: 'The Authorization header is looked up under a name Node never uses (it lower-cases headers): only a token in the subprotocols opens the chat.',
+  },
+  {
+    name: 'subprotocol_not_selected',
+    area: 'authentication', rules: ['GP-3.2'],
+    description: 'The 101 selects no subprotocol although the client offered jwt-auth (browsers then abort the connection).',
+  },
+  {
+    name: 'subprotocol_wins',
+    area: 'authentication', rules: ['GP-3.3'],
+    description: 'When both the header and the subprotocols carry a token, the subprotocol token is used.',
+  },
+  {
+    name: 'signature_not_checked',
+    area: 'authentication', rules: ['GP-3.6'],
+    description: 'An HS256 token is accepted whatever its signature (its claims are still checked).',
+  },
+  { name: 'ignore_not_before', area: 'authentication', rules: ['GP-3.8'], description: 'nbf is not checked: a token not valid yet is accepted.' },
+  { name: 'ignore_issuer', area: 'authentication', rules: ['GP-3.9'], description: 'iss is not checked: a token of another issuer, or of none, is accepted.' },
+  {
+    name: 'user_id_sanitized',
+    area: 'authentication', rules: ['GP-3.11'],
+    description: 'A sub with characters outside the alphabet, or over 128 characters, is cleaned (those characters removed, cut to 128) instead of refused.',
+  },
+  {
+    name: 'case_insensitive_delivery',
+    area: 'authentication', rules: ['GP-3.12', 'GP-5.2'],
+    description: 'Run events are delivered to every local connection whose user id matches the run\'s ignoring case (Bob sees bob\'s runs).',
+  },
+  {
+    name: 'read_not_required',
+    area: 'authentication', rules: ['GP-3.13', 'GP-2.10'],
+    description: 'The read permission is not required: any valid token opens the chat and reads history.',
+  },
+  {
+    name: 'bare_refusal',
+    area: 'authentication', rules: ['GP-3.16'],
+    description: 'A refused handshake is answered with a bare status line (as in many WebSocket examples): no Content-Type, no JSON body.',
+  },
   // hostile_input
   { name: 'malformed_json_closes', area: 'hostile_input', rules: ['GP-4.14', 'GP-4.11'], description: 'A text frame that is not JSON closes the connection with 1011.' },
   { name: 'no_rate_limit', area: 'hostile_input', rules: ['GP-8.3'], description: 'No rate limit at all.' },
@@ -256,6 +298,56 @@ export const FAULT_CATALOGUE = [
     area: 'test_tokens',
     rules: ['GP-10.6'],
     description: 'Refused test-token requests are answered in plain text, not JSON.',
+  },
+  {
+    name: 'timestamp_epoch_ms',
+    area: 'hostile_input', rules: ['GP-4.1'],
+    description: 'Every server frame\'s timestamp is a number of milliseconds since the epoch instead of an RFC 3339 UTC string.',
+  },
+  {
+    name: 'seq_on_every_frame',
+    area: 'hostile_input', rules: ['GP-4.2'],
+    description: 'Every frame that is not a run event carries a top-level seq from a server-wide counter.',
+  },
+  {
+    name: 'content_limit_utf16',
+    area: 'hostile_input', rules: ['GP-4.4'],
+    description: 'The content limit counts UTF-16 units: 8,000 code points with emoji are refused with INVALID_MESSAGE.',
+  },
+  {
+    name: 'thread_id_ignored',
+    area: 'hostile_input', rules: ['GP-4.6'],
+    description: "A user_message's thread_id is ignored: every question starts a new thread.",
+  },
+  {
+    name: 'pong_nonce_stringified',
+    area: 'hostile_input', rules: ['GP-4.7'],
+    description: 'The ping nonce is coerced to a string: a number or an object comes back as its String().',
+  },
+  {
+    name: 'ack_before_commit',
+    area: 'hostile_input', rules: ['GP-4.9'],
+    description: 'message_accepted is sent before the accepting transaction commits (it commits 400 ms later; the run waits for it).',
+  },
+  {
+    name: 'error_without_ids',
+    area: 'hostile_input', rules: ['GP-4.10'],
+    description: 'An error answering a refused frame names neither its client_message_id nor its run_id.',
+  },
+  {
+    name: 'unknown_type_invalid',
+    area: 'hostile_input', rules: ['GP-4.12'],
+    description: 'A frame of a type the protocol does not define gets INVALID_MESSAGE instead of UNSUPPORTED_TYPE.',
+  },
+  {
+    name: 'retry_after_too_short',
+    area: 'hostile_input', rules: ['GP-8.4'],
+    description: 'retry_after_ms carries the wait in seconds (rounded up), so a client that waits it is refused again.',
+  },
+  {
+    name: 'limit_off_by_one',
+    area: 'hostile_input', rules: ['GP-8.5'],
+    description: 'The rate limit refuses the 20th frame of a second (19 are served).',
   },
 ] as const satisfies readonly FaultDefinition[];
 

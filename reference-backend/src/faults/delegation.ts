@@ -56,10 +56,10 @@ export function chatStoreWith(store: ChatStore, changes: Partial<Pick<ChatStore,
   };
 }
 
-export function runStoreWith(store: RunStore, changes: Pick<RunStore, 'appendEvents'>): RunStore {
+export function runStoreWith(store: RunStore, changes: Partial<Pick<RunStore, 'appendEvents' | 'claimRun'>>): RunStore {
   return {
-    appendEvents: changes.appendEvents,
-    claimRun: (runId, owner) => store.claimRun(runId, owner),
+    appendEvents: changes.appendEvents ?? ((runId, events, answer) => store.appendEvents(runId, events, answer)),
+    claimRun: changes.claimRun ?? ((runId, instanceId) => store.claimRun(runId, instanceId)),
     recordFailure: (runId, errorCode) => store.recordFailure(runId, errorCode),
     isOwnedBy: (runId, userId) => store.isOwnedBy(runId, userId),
     eventsAfter: (runId, afterSeq) => store.eventsAfter(runId, afterSeq),

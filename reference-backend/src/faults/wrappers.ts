@@ -2,6 +2,7 @@ import { AGENT_EVENT_FAULTS } from './agent-events';
 import { AUTHENTICATION_FAULTS } from './authentication';
 import type { FaultName } from './catalogue';
 import { FACTORY_INITIALIZATION_FAULTS } from './factory-initialization';
+import { FRAME_FAULTS } from './frames';
 import type { FaultWrapper } from './fault-wrapper';
 import { HISTORY_FAULTS } from './history';
 import { HOSTILE_INPUT_FAULTS } from './hostile-input';
@@ -21,4 +22,5 @@ export const FAULT_WRAPPERS: { readonly [Name in FaultName]: FaultWrapper } = {
   ...AUTHENTICATION_FAULTS,
   ...HOSTILE_INPUT_FAULTS,
   ...TEST_TOKEN_FAULTS,
+  ...FRAME_FAULTS,
 };

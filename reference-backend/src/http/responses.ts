@@ -43,10 +43,15 @@ export function refuseUpgrade(socket: Duplex, status: number, code: HttpErrorCod
     `Content-Length: ${Buffer.byteLength(body)}\r\n` +
     'Cache-Control: no-store\r\n' +
     'Connection: close\r\n\r\n';
+  answerUpgradeWith(socket, head + body);
+}
+
+/** Write a whole HTTP response on the raw socket of an upgrade request, then close it. */
+export function answerUpgradeWith(socket: Duplex, response: string): void {
   if (!socket.writable) {
     socket.destroy();
     return;
   }
   socket.once('finish', () => socket.destroy());
-  socket.end(head + body);
+  socket.end(response);
 }

@@ -1,13 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { Limits, RefusalStatus, Subprotocol, WEBSOCKET_PATH } from '../../../protocol/constants';
+import { Limits, RefusalStatus, WEBSOCKET_PATH } from '../../../protocol/constants';
 import type { TokenVerifier } from '../auth/jwt-verifier';
-import type { HandshakeTokenReader } from '../auth/token-extraction';
+import type { HandshakeTokenReader, SubprotocolSelection } from '../auth/token-extraction';
 import type { ConnectionSlots } from '../connection/connection-slots';
 import { authenticate, type UserContext } from '../connection/user-context';
 import type { Logger } from '../logger';
-import { refuseUpgrade, type HttpErrorCode } from './responses';
+import { answerUpgradeWith, refuseUpgrade, type HttpErrorCode } from './responses';
 
 /** Why a handshake is not upgraded: the HTTP answer it gets. */
 export interface HandshakeRefusal {
@@ -21,6 +21,8 @@ export interface RefusedHandshake {
   readonly req: IncomingMessage;
   /** Answer with an HTTP error response before any upgrade: the protocol's way (§3). */
   answer(refusal: HandshakeRefusal): void;
+  /** Answer with this raw HTTP response (status line, headers, body) before any upgrade, and close. */
+  answerRaw(response: string): void;
   /** Upgrade it after all (101) and hand over the socket. */
   upgrade(onSocket: (ws: WebSocket) => void): void;
 }
@@ -41,6 +43,7 @@ export interface WebSocketGatewayDeps {
   readonly maxMessageBytes: number;
   readonly readToken: HandshakeTokenReader;
   readonly refuse: RefuseHandshake;
+  readonly selectSubprotocol: SubprotocolSelection;
 }
 
 /**
@@ -57,7 +60,7 @@ export class WebSocketGateway {
       maxPayload: deps.maxMessageBytes,
       clientTracking: false,
       perMessageDeflate: false,
-      handleProtocols: (protocols) => (protocols.has(Subprotocol.jwtAuth) ? Subprotocol.jwtAuth : false),
+      handleProtocols: (protocols) => deps.selectSubprotocol(protocols),
     });
   }
 
@@ -91,6 +94,7 @@ export class WebSocketGateway {
       {
         req,
         answer: ({ status, code, message }) => refuseUpgrade(socket, status, code, message),
+        answerRaw: (response) => answerUpgradeWith(socket, response),
         upgrade: (onSocket) => this.wss.handleUpgrade(req, socket, head, onSocket),
       },
       refusal,

@@ -1,6 +1,6 @@
 import type { ChatUser, ResumeRequest, SentMessage, WatchedRun } from '../../actors/chat-user';
 import { Limits } from '../../../protocol/constants';
-import { frameData, frameType, parseServerFrame } from '../../domain/frames';
+import { answersMessage, frameData, frameType, parseServerFrame } from '../../domain/frames';
 import { isUuid } from '../../domain/ids';
 import { EVENT_RULE_IDS, reviewRun } from '../../oracle/event-rules';
 import { reviewCoverage, reviewResumedStream, RESUME_RULE_IDS } from '../../oracle/resume-rules';
@@ -115,7 +115,12 @@ export function judgeExplainedFailure(run: WatchedRun, failedAt: number, withinM
 export function judgeAcceptance(user: ChatUser, message: SentMessage): Judgement {
   const violations: Violation[] = [];
   const accepted = message.accepted;
-  if (accepted === undefined) {
+  // The longest question the protocol allows must be accepted at all (GP-4.4), whatever else is wrong.
+  const longest = [...message.request.content].length === Limits.maxContentCodePoints;
+  const refusal = message.tab.received.find((frame) => frame.receivedAt >= message.frame.sentAt && frameType(frame) === 'error' && answersMessage(frame, message.clientMessageId));
+  if (accepted === undefined && longest && refusal !== undefined) {
+    // Refused, not silent: the length rule is what broke.
+  } else if (accepted === undefined) {
     violations.push(violation('GP-5.12', `${user.name} never got message_accepted for her message (waited ${(user.profile.replyWithinMs / 1000).toFixed(1)} s): the message looks unsent, and users press send again`));
   } else {
     const waitedMs = accepted.frame.receivedAt - message.frame.sentAt;
@@ -130,9 +135,7 @@ export function judgeAcceptance(user: ChatUser, message: SentMessage): Judgement
       violations.push(violation('GP-4.6', `${user.name} asked in thread ${short(message.threadId)} and the acknowledgement names thread ${JSON.stringify(data.thread_id)}: her follow-up is filed under another conversation`));
     }
   }
-  // The longest question the protocol allows must be accepted at all (GP-4.4), whatever else is wrong.
-  const longest = [...message.request.content].length === Limits.maxContentCodePoints;
-  if (longest && accepted === undefined) violations.push(violation('GP-4.4', `${user.name}'s question of exactly ${Limits.maxContentCodePoints} code points (${message.request.content.length} UTF-16 units) was not accepted: users who paste a long document with emoji are refused for no reason`));
+  if (longest && accepted === undefined) violations.push(violation('GP-4.4', `${user.name}'s question of exactly ${Limits.maxContentCodePoints} code points (${message.request.content.length} UTF-16 units) was not accepted${refusal === undefined ? '' : ` (she was told ${refusal.text.slice(0, 200)})`}: users who paste a long document with emoji are refused for no reason`));
   return { headline: `${user.name}'s message was not accepted the way the protocol says`, evaluated: ['GP-5.12', 'GP-4.6', ...(longest ? ['GP-4.4'] : [])], violations };
 }
 
