@@ -1,8 +1,8 @@
 import { Then, When } from '@cucumber/cucumber';
 import type { ChatUser } from '../support/actors/chat-user';
-import { newTabFollowsTheRestLive, nothingComesBackForTheResume, resumedStreamContinuesInOrder, sawEveryEventAcrossTabs } from '../support/expectations/agent-events';
+import { newTabFollowsTheRestLive, nothingComesBackForTheResume, resumedStreamContinuesInOrder, runWentOnWithoutTheTabThatAsked, sawEveryEventAcrossTabs } from '../support/expectations/agent-events';
 import { receivesNoneOfTheRun, toldTheRunWasNotFound } from '../support/expectations/isolation';
-import { dropMidRun, opensTabMidRun, resumeAfterLastEvent, resumeInNewTab, resumeUnknownRun, triesToResumeSomeoneElsesRun } from '../support/scenario/resume';
+import { dropMidRun, opensTabMidRun, otherTabResumesFromStart, resumeAfterLastEvent, resumeInNewTab, resumeUnknownRun, triesToResumeSomeoneElsesRun } from '../support/scenario/resume';
 import { UNKNOWN_IDS } from '../support/scenario/conversation';
 import type { GoldenPathWorld } from '../support/world';
 
@@ -16,6 +16,14 @@ When('{actor} reconnects and resumes the run from the last event she/he/they saw
 
 When('{actor} opens another tab while the agent is working and resumes the run from the start', async function (user: ChatUser) {
   await resumeInNewTab(user, true);
+});
+
+When("{actor}'s other tab resumes the run from the start while the agent is working", async function (this: GoldenPathWorld, user: ChatUser) {
+  await otherTabResumesFromStart(this, user);
+});
+
+Then("{actor}'s run went on to its answer while the tab that asked was gone", function (this: GoldenPathWorld, user: ChatUser) {
+  return runWentOnWithoutTheTabThatAsked(this, user);
 });
 
 When("{actor} tries to resume {actor}'s run", async function (intruder: ChatUser, owner: ChatUser) {

@@ -18,6 +18,7 @@ Feature: Resume — a run outlives its connection, and nothing is lost
     And Alice's connection drops while the agent is working
     And Alice reconnects and resumes the run from the last event she saw
     Then together Alice's connections saw every event of the run, through to its completion
+    And Alice's run went on to its answer while the tab that asked was gone
     And Alice's resumed stream continues in order, without gaps, to the run's end
 
   @e2e @needs_control @GP-5.19 @GP-5.20 @GP-5.21
@@ -27,6 +28,16 @@ Feature: Resume — a run outlives its connection, and nothing is lost
     And Alice has the chat open
     When Alice asks the agent to analyse her AI spend
     And Alice opens another tab while the agent is working and resumes the run from the start
+    Then Alice's resumed stream continues in order, without gaps, to the run's end
+    And every tab of Alice's sees the whole run, each following every event rule
+
+  @e2e @needs_control @GP-5.19 @GP-5.20 @GP-5.21
+  Scenario: A tab that followed the run live replays it from the start and is shown the very same events
+    Given the agent takes its time over each step
+    And Alice is signed in
+    And Alice has the chat open in 2 tabs
+    When Alice asks the agent to analyse her AI spend
+    And Alice's other tab resumes the run from the start while the agent is working
     Then Alice's resumed stream continues in order, without gaps, to the run's end
     And every tab of Alice's sees the whole run, each following every event rule
 

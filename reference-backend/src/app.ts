@@ -107,11 +107,11 @@ export const startServer: StartServer = async (config, logger, decorators = NO_D
   const runs = new RunManager({
     runStore,
     eventsOf: (run: RunIdentity) => {
-      const encoder = decorate(decorators.runEventEncoder, new SequentialRunEventEncoder(run), {});
-      return decorate(decorators.runEvents, new RunEventEmitter(run, runStore, sink, encoder), {});
+      const encoder = decorate(decorators.runEventEncoder, new SequentialRunEventEncoder(run), { run });
+      return decorate(decorators.runEvents, new RunEventEmitter(run, runStore, sink, encoder), { run });
     },
     model,
-    tools,
+    tools: decorate(decorators.toolExecutor, tools, {}),
     stepDelayMs: config.agentStepDelayMs,
     owner,
     logger,

@@ -1,4 +1,5 @@
 import type { RequestListener } from 'node:http';
+import type { ToolExecutor } from './agent/runtime/tool-registry';
 import type { StartServer } from './app';
 import type { TokenRules, TokenVerifier } from './auth/jwt-verifier';
 import type { TestTokenIssuer, TestTokenRequestReader } from './auth/test-tokens';
@@ -16,7 +17,7 @@ import type { DependencyStatusView } from './health/dependency-monitor';
 import type { RefuseTestToken } from './http/test-token-route';
 import type { RefuseHandshake } from './http/websocket-gateway';
 import type { RunEventEncoder } from './runs/run-event-encoder';
-import type { RunEvents, RunEventSink } from './runs/run-events';
+import type { RunEvents, RunEventSink, RunIdentity } from './runs/run-events';
 import type { ChatStore } from './storage/chat-store';
 import type { Database } from './storage/database';
 import type { RunStore } from './storage/run-store';
@@ -66,9 +67,11 @@ export interface Decorators {
   readonly chatStore?: Decorator<ChatStore, { readonly db: Database }>;
   readonly runStore?: Decorator<RunStore, { readonly db: Database }>;
   /** One run's numbering and serialization of its events. */
-  readonly runEventEncoder?: Decorator<RunEventEncoder>;
+  readonly runEventEncoder?: Decorator<RunEventEncoder, { readonly run: RunIdentity }>;
   /** One run's events, as its agent emits them. */
-  readonly runEvents?: Decorator<RunEvents>;
+  readonly runEvents?: Decorator<RunEvents, { readonly run: RunIdentity }>;
+  /** How a run's tool calls are executed. */
+  readonly toolExecutor?: Decorator<ToolExecutor>;
   /** Delivery of run events to this instance's connections of a user. */
   readonly localDelivery?: Decorator<LocalRunEventDelivery, { readonly connections: LocalConnections }>;
   /** Where run events go live: local connections and other instances. */

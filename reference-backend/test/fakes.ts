@@ -77,6 +77,6 @@ export function runEventsWithFaults(
   run: RunIdentity = RUN,
 ): RunEventEmitter | RunEvents {
   const decorators = plantFaults(faults);
-  const encoder = decorate(decorators.runEventEncoder, new SequentialRunEventEncoder(run), {});
-  return decorate(decorators.runEvents, new RunEventEmitter(run, store, sink, encoder), {});
+  const encoder = decorate(decorators.runEventEncoder, new SequentialRunEventEncoder(run), { run });
+  return decorate(decorators.runEvents, new RunEventEmitter(run, store, sink, encoder), { run });
 }

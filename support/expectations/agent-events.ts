@@ -4,7 +4,7 @@ import { askOnceMore, readConversations, watchLatest } from '../scenario/convers
 import { Outages } from '../scenario/outages';
 import { observeResumedRun } from '../scenario/resume';
 import { alsoEstablishes, expect } from './golden-path-chai';
-import { judgeJoinedLive, judgePacing, judgeRuns } from './judges/runs';
+import { judgeJoinedLive, judgePacing, judgeRuns, judgeWentOnWithoutItsSocket } from './judges/runs';
 
 /**
  * Then: what a user saw of her runs (PROTOCOL §5, §7) — each watched to its
@@ -72,6 +72,13 @@ export async function sawEveryEventAcrossTabs(world: GoldenPathWorld, user: Chat
   const resume = user.latestResume;
   await observeResumedRun(world, resume);
   expect(user).to.haveSeenEveryEventOf(resume.runId);
+}
+
+/** The run whose tab dropped reached its answer (PROTOCOL §5: runs belong to the server, not to the socket). */
+export async function runWentOnWithoutTheTabThatAsked(world: GoldenPathWorld, user: ChatUser): Promise<void> {
+  const resume = user.latestResume;
+  await observeResumedRun(world, resume);
+  expect(judgeWentOnWithoutItsSocket(user, resume.runId)).to.holdUp();
 }
 
 export async function resumedStreamContinuesInOrder(world: GoldenPathWorld, user: ChatUser): Promise<void> {

@@ -208,8 +208,27 @@ export const EVENT_RULES: ReadonlyArray<Check> = [
   idsConsistent,
 ];
 
+/**
+ * The stream without repeated deliveries: an event that is an identical copy
+ * (same seq, same JSON value) of one that came before it. A repeat is a
+ * delivery fault, which seqContiguous reports (GP-5.18); the other rules judge
+ * the run's events, each once, so that a repeat is not also called a second
+ * start, a second completion or a tool call begun twice.
+ */
+function withoutRepeats(events: readonly ObservedEvent[]): ObservedEvent[] {
+  const seen = new Map<unknown, unknown[]>();
+  return events.filter((event) => {
+    const value = parseJson(event.text);
+    const copies = seen.get(event.seq) ?? [];
+    if (copies.some((copy) => sameJsonValue(copy, value))) return false;
+    seen.set(event.seq, [...copies, value]);
+    return true;
+  });
+}
+
 /** Every violation of PROTOCOL §5 in one run's stream; empty when the run is right. */
 export function reviewRun(run: RunUnderReview): Violation[] {
-  return EVENT_RULES.flatMap((check) => check(run));
+  const once = { ...run, events: withoutRepeats(run.events) };
+  return EVENT_RULES.flatMap((check) => (check === seqContiguous ? check(run) : check(once)));
 }
 

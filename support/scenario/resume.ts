@@ -30,6 +30,26 @@ export async function resumeInNewTab(user: ChatUser, fromStart: boolean): Promis
   return user.resume(tab, accepted.runId, afterSeq);
 }
 
+/**
+ * A tab that has been following the run live resumes it from the start once
+ * the agent is visibly working there (a reload that keeps the socket): every
+ * event it already has is replayed to it, and may be compared.
+ */
+export async function otherTabResumesFromStart(world: GoldenPathWorld, user: ChatUser): Promise<ResumeRequest> {
+  const message = user.latestMessage;
+  const accepted = await user.accepted(message);
+  const other = user.tabs.find((tab) => tab !== message.tab && tab.isOpen);
+  if (other === undefined) throw new Error(`${user.name} has no other tab open: a step must open two first`);
+  await other.waitFor('waiting for the agent to be working on the other tab (an event after agent_started)', world.profile.replyWithinMs, (frames) =>
+    eventsOfRun(frames, accepted.runId).find((event) => typeof event.seq === 'number' && event.seq >= 2),
+  );
+  const resume = user.resume(other, accepted.runId, 0);
+  if (eventsOfRun(other.received, accepted.runId).some((event) => event.type === 'agent_completed')) {
+    throw new Error(`the run finished before ${user.name}'s other tab resumed it, so this scenario cannot test a replay of events seen live: run it against a paced agent (AGENT_STEP_DELAY_MS)`);
+  }
+  return resume;
+}
+
 /** The same tab resumes after the last event it saw (catching up after missing live events). */
 export async function resumeOnTab(user: ChatUser, tab: ChatConnection): Promise<ResumeRequest> {
   const accepted = await user.accepted(user.latestMessage);

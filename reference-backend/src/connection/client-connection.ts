@@ -115,19 +115,34 @@ export class ClientConnection implements LocalConnection, FrameSession {
     await this.deps.textHandler.handleText(this, text);
   }
 
-  send(frameText: string): void {
-    if (!this.isOpen()) return;
-    for (const text of this.deps.outgoing.textsFor(frameText)) {
+  /**
+   * Sends without waiting on the client. A client that stopped reading gets
+   * its frames buffered up to the policy's bound; beyond it, it is closed
+   * with 1008 (policy violation) and gets nothing more here.
+   */
+  send(frameText: string, onWritten?: (error?: Error) => void): void {
+    if (!this.isOpen()) return onWritten?.();
+    const buffered = this.ws.bufferedAmount;
+    if (buffered > this.deps.policy.maxBufferedBytes) {
+      this.deps.logger.warn(`connection ${this.id} of ${this.userId} does not read (${buffered} bytes waiting): closing it`);
+      this.close(CloseCode.PolicyViolation, 'too slow: the client is not reading what it is sent');
+      return onWritten?.();
+    }
+    const texts = this.deps.outgoing.textsFor(frameText);
+    texts.forEach((text, index) => {
       this.ws.send(text, (err) => {
         if (err) this.deps.logger.warn(`send on ${this.id} failed: ${describeError(err)}`);
+        if (index === texts.length - 1) onWritten?.(err ?? undefined);
       });
-    }
+    });
+    if (texts.length === 0) onWritten?.();
   }
 
-  deliverRunEvent(runId: RunId, seq: number, frameText: string): void {
+  deliverRunEvent(runId: RunId, seq: number, frameText: string, onWritten?: (error?: Error) => void): void {
     const held = this.holds.get(runId);
-    if (held !== undefined) held.push({ seq, frameText });
-    else this.send(frameText);
+    if (held === undefined) return this.send(frameText, onWritten);
+    held.push({ seq, frameText });
+    onWritten?.();
   }
 
   holdRunEvents(runId: RunId): RunEventHold {

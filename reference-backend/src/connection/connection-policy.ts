@@ -26,6 +26,14 @@ export interface FrameIntake {
 export interface ConnectionPolicy {
   /** The largest message accepted, in bytes after reassembly; ws closes with 1009 beyond. */
   readonly maxMessageBytes: number;
+  /**
+   * How much may wait in this process to be sent to a client that does not
+   * read (beyond what the operating system buffers); past it the connection
+   * is closed with 1008, so that one stalled tab never holds the server's
+   * memory, and never anyone else's delivery (its events stay in storage, for
+   * `resume`).
+   */
+  readonly maxBufferedBytes: number;
   /** What to do with a message as it arrives. */
   onArrival(frame: ArrivedFrame, intake: FrameIntake): void;
   /** A fresh limiter of client frames, for one connection. */
@@ -37,10 +45,12 @@ export interface ConnectionPolicy {
 /**
  * Protocol §8 and §3: messages up to 64 KiB, a binary frame closes with 1003
  * (in turn, so the frames before it are still answered), 20 frames a second,
- * and a session ends when its token expires (plus our clock leeway).
+ * and a session ends when its token expires (plus our clock leeway). A client
+ * that stops reading may leave 8 MiB waiting here before it is closed.
  */
 export const protocolConnectionPolicy: ConnectionPolicy = {
   maxMessageBytes: Limits.maxMessageBytes,
+  maxBufferedBytes: 8 * 1024 * 1024,
   onArrival: (frame, intake) => {
     if (frame.isBinary) return intake.closeInTurn(CloseCode.UnsupportedData, 'binary frames are not supported');
     intake.process(rawDataToText(frame.data));

@@ -4,7 +4,8 @@ import type { ConnectionId, RunId, UserId } from '../domain/ids';
 export interface LocalConnection {
   readonly id: ConnectionId;
   readonly userId: UserId;
-  deliverRunEvent(runId: RunId, seq: number, frameText: string): void;
+  /** Sends at once, never waiting on the client; `onWritten` (if given) is called once the frame has left this process, or was not sent. */
+  deliverRunEvent(runId: RunId, seq: number, frameText: string, onWritten?: (error?: Error) => void): void;
 }
 
 /** Delivery of a run event to this instance's established connections of one user. */

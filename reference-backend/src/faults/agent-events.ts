@@ -143,4 +143,18 @@ export const AGENT_EVENT_FAULTS = {
     // The failure path emits only through emitFinal: nothing of it goes out.
     runEvents: (events) => runEventsWith(events, { emitFinal: () => Promise.resolve() }),
   }),
+
+  no_thought_on_failure: () => ({
+    // The failure path's own thought (for a run that fails before its first one) is never emitted.
+    runEvents: (events) => runEventsWith(events, { emitFinal: (type, data) => (type === 'agent_thinking' ? Promise.resolve() : events.emitFinal(type, data)) }),
+  }),
+
+  tool_events_hidden: () => ({
+    // Tool calls are taken for internal steps and not streamed: the tools still run, but no tool event goes out.
+    runEvents: (events) =>
+      runEventsWith(events, {
+        emit: (type, data) => (isToolEvent(type) ? Promise.resolve() : events.emit(type, data)),
+        emitFinal: (type, data) => (isToolEvent(type) ? Promise.resolve() : events.emitFinal(type, data)),
+      }),
+  }),
 } satisfies Record<string, FaultWrapper>;

@@ -73,6 +73,86 @@ export const FAULT_CATALOGUE = [
     description:
       'A failing run (dependency lost mid-run, a tool failing) just stops: no error tool_completed for the open tool call, no error agent_completed.',
   },
+  {
+    name: 'no_thought_on_failure',
+    area: 'agent_events', rules: ['GP-5.4'],
+    description: "A run that fails before its first thought (PostgreSQL lost right after the acknowledgement) ends without one: the failure path's own agent_thinking is never emitted.",
+  },
+  {
+    name: 'tool_events_hidden',
+    area: 'agent_events', rules: ['GP-5.6'],
+    description: 'Tool calls are treated as internal steps: the tools run, but no tool_executing or tool_completed is emitted, so an analysis shows no tool.',
+  },
+  {
+    name: 'acceptance_backoff_first',
+    area: 'agent_events', rules: ['GP-5.12'],
+    description: "Accepting a message waits its retry loop's back-off (1.2 s) before the first attempt too: every message_accepted comes over 1 s late.",
+  },
+  {
+    name: 'late_run_start',
+    area: 'agent_events', rules: ['GP-5.13'],
+    description: 'Accepted runs are started by a poller whose next tick is 1.5 s away: agent_started comes 1.5 s after message_accepted.',
+  },
+  {
+    name: 'silent_tool_stall',
+    area: 'agent_events', rules: ['GP-5.14', 'GP-5.15'],
+    description: "The first tool call of every run waits 16 s on a cold upstream with no timeout, and nothing is emitted meanwhile: a 16 s gap in the run (and an unpaced run over 10 s).",
+  },
+  {
+    name: 'step_delay_zero_ignored',
+    area: 'agent_events', rules: ['GP-5.15'],
+    description: 'AGENT_STEP_DELAY_MS is read as `Number(value) || 2000`: an explicit 0 falls back to 2 s per step, and a cost analysis takes about 14 s.',
+  },
+  {
+    name: 'run_dies_with_socket',
+    area: 'agent_events', rules: ['GP-5.17'],
+    description: 'A run is tied to the connection that asked: once that connection closes, the run fails at its next step (an error agent_completed) instead of going on.',
+  },
+  {
+    name: 'own_publications_redelivered',
+    area: 'agent_events', rules: ['GP-5.18'],
+    description: "The instance does not recognise its own Redis publications: each run event reaches the user's local tabs twice (directly, then as the echo from the bus).",
+  },
+  {
+    name: 'replay_from_after_seq',
+    area: 'agent_events', rules: ['GP-5.19'],
+    description: 'The replay of a resume selects seq >= after_seq instead of seq > after_seq: it begins with the event the client already has.',
+  },
+  {
+    name: 'replay_restamped',
+    area: 'agent_events', rules: ['GP-5.20'],
+    description: 'A replay rebuilds each stored frame with the time of the replay as its timestamp: an event seen live and replayed comes in two different versions.',
+  },
+  {
+    name: 'resume_subscribes_again',
+    area: 'agent_events', rules: ['GP-5.21'],
+    description: "A resume subscribes its connection to the run's live events on top of the user's delivery: after the replay, every later event arrives twice.",
+  },
+  {
+    name: 'empty_replay_not_found',
+    area: 'agent_events', rules: ['GP-5.22'],
+    description: 'A resume whose replay finds no event is answered NOT_FOUND, as if the run did not exist.',
+  },
+  {
+    name: 'resume_unknown_run_silent',
+    area: 'agent_events', rules: ['GP-5.23'],
+    description: 'The resume ownership check asks whether the run belongs to someone else: a run that does not exist passes it, and its empty replay answers nothing instead of NOT_FOUND.',
+  },
+  {
+    name: 'tabs_fixed_at_run_start',
+    area: 'agent_events', rules: ['GP-5.24'],
+    description: "Who receives a run is decided at its first event on the instance: a tab opened while the run is going gets none of it live.",
+  },
+  {
+    name: 'fanout_awaits_each_socket',
+    area: 'agent_events', rules: ['GP-5.13', 'GP-5.14', 'GP-5.15'],
+    description: "Run events are delivered by one loop that sends to each tab in turn and waits until the tab's socket has taken the frame: a tab that stops reading holds up the run for every other tab.",
+  },
+  {
+    name: 'retry_stores_message_again',
+    area: 'idempotency', rules: ['GP-7.2'],
+    description: 'A re-sent message is written to its thread again before the idempotency ledger is asked: the same ids come back and no second run starts, but the history holds the question twice.',
+  },
   // race_conditions
   {
     name: 'early_frames_dropped',
@@ -94,6 +174,11 @@ export const FAULT_CATALOGUE = [
     name: 'upgrade_then_close_when_full',
     area: 'race_conditions', rules: ['GP-3.17', 'GP-3.15'],
     description: "A user's 11th connection on the instance is upgraded (101) and then closed with 1011, instead of refused with 429.",
+  },
+  {
+    name: 'setup_pool_exhausted',
+    area: 'race_conditions', rules: ['TGT-storm'],
+    description: "Each connection's setup takes a slot of a fixed pool of 100 per-connection subscribers and keeps it while open; once the pool is empty, setup waits for a free slot with no deadline: beyond 100 open tabs, new ones are upgraded but never told the chat is ready.",
   },
   // service_dependencies
   {

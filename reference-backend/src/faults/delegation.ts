@@ -56,19 +56,20 @@ export function chatStoreWith(store: ChatStore, changes: Partial<Pick<ChatStore,
   };
 }
 
-export function runStoreWith(store: RunStore, changes: Partial<Pick<RunStore, 'appendEvents' | 'claimRun'>>): RunStore {
+export function runStoreWith(store: RunStore, changes: Partial<RunStore>): RunStore {
   return {
     appendEvents: changes.appendEvents ?? ((runId, events, answer) => store.appendEvents(runId, events, answer)),
     claimRun: changes.claimRun ?? ((runId, instanceId) => store.claimRun(runId, instanceId)),
-    recordFailure: (runId, errorCode) => store.recordFailure(runId, errorCode),
-    isOwnedBy: (runId, userId) => store.isOwnedBy(runId, userId),
-    eventsAfter: (runId, afterSeq) => store.eventsAfter(runId, afterSeq),
+    recordFailure: changes.recordFailure ?? ((runId, errorCode) => store.recordFailure(runId, errorCode)),
+    isOwnedBy: changes.isOwnedBy ?? ((runId, userId) => store.isOwnedBy(runId, userId)),
+    eventsAfter: changes.eventsAfter ?? ((runId, afterSeq) => store.eventsAfter(runId, afterSeq)),
   };
 }
 
 export function policyWith(policy: ConnectionPolicy, changes: Partial<ConnectionPolicy>): ConnectionPolicy {
   return {
     maxMessageBytes: changes.maxMessageBytes ?? policy.maxMessageBytes,
+    maxBufferedBytes: changes.maxBufferedBytes ?? policy.maxBufferedBytes,
     onArrival: changes.onArrival ?? ((frame, intake) => policy.onArrival(frame, intake)),
     rateLimiter: changes.rateLimiter ?? (() => policy.rateLimiter()),
     sessionEndsAt: changes.sessionEndsAt ?? ((user) => policy.sessionEndsAt(user)),

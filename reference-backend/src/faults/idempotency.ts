@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ClientMessageId } from '../domain/ids';
+import { newMessageId, type ClientMessageId } from '../domain/ids';
 import { chatStoreWith } from './delegation';
 import type { FaultWrapper } from './fault-wrapper';
 
@@ -17,6 +17,24 @@ export const IDEMPOTENCY_FAULTS = {
           if (again.kind === 'thread_not_found') return first;
           await db.query('UPDATE messages SET client_message_id = $2 WHERE message_id = $1', [again.acceptance.messageId, input.clientMessageId]);
           return { kind: 'accepted', acceptance: { ...again.acceptance, clientMessageId: input.clientMessageId }, run: again.run };
+        },
+      }),
+  }),
+
+  retry_stores_message_again: () => ({
+    chatStore: (store, { db }) =>
+      chatStoreWith(store, {
+        acceptUserMessage: async (input) => {
+          const outcome = await store.acceptUserMessage(input);
+          if (outcome.kind !== 'duplicate') return outcome;
+          // The re-sent message is written to the thread before the ledger is asked: the same ids and no second
+          // run come back, but the thread now holds the question twice.
+          const { threadId, runId } = outcome.acceptance;
+          await db.query(
+            `INSERT INTO messages (message_id, thread_id, user_id, role, content, client_message_id, run_id) VALUES ($1, $2, $3, 'user', $4, $5, $6)`,
+            [newMessageId(), threadId, input.userId, input.content, input.clientMessageId, runId],
+          );
+          return outcome;
         },
       }),
   }),

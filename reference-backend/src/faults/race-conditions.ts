@@ -1,10 +1,14 @@
 import { CloseCode, RefusalStatus } from '../../../protocol/constants';
+import type { ClientConnection } from '../connection/client-connection';
 import { delay } from '../util/timing';
 import { lifecycleWith, policyWith } from './delegation';
 import type { FaultWrapper } from './fault-wrapper';
 import { UpgradeBurst } from './upgrade-burst';
 
 /** Faults of the area race_conditions: many connections at once, early frames (protocol §3). */
+
+/** setup_pool_exhausted: the per-connection subscriber slots of the instance. */
+const SETUP_POOL_SLOTS = 100;
 
 /** early_frames_dropped: how long connection setup takes. */
 const SLOW_SETUP_MS = 150;
@@ -63,4 +67,35 @@ export const RACE_CONDITION_FAULTS = {
       handshake.upgrade((ws) => ws.close(CloseCode.InternalError, 'refused'));
     },
   }),
+
+  setup_pool_exhausted: () => {
+    // Each connection's setup takes one of a fixed pool of per-connection subscriber slots and keeps it while it is
+    // open; when the pool is empty, setup waits for a free slot — with no deadline — and the client just waits.
+    const free = { slots: SETUP_POOL_SLOTS };
+    const holders = new Set<ClientConnection>();
+    const waiting: Array<{ readonly connection: ClientConnection; readonly take: () => void }> = [];
+    const release = (connection: ClientConnection): void => {
+      const queued = waiting.findIndex((entry) => entry.connection === connection);
+      if (queued !== -1) waiting.splice(queued, 1);
+      if (!holders.delete(connection)) return;
+      const next = waiting.shift();
+      if (next === undefined) free.slots += 1;
+      else next.take();
+    };
+    return {
+      connectionLifecycle: (lifecycle) =>
+        lifecycleWith(lifecycle, {
+          prepare: async (connection) => {
+            if (free.slots > 0) free.slots -= 1;
+            else await new Promise<void>((take) => waiting.push({ connection, take }));
+            holders.add(connection);
+            return lifecycle.prepare(connection);
+          },
+          closed: (connection) => {
+            release(connection);
+            lifecycle.closed(connection);
+          },
+        }),
+    };
+  },
 } satisfies Record<string, FaultWrapper>;

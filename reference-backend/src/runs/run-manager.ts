@@ -1,10 +1,11 @@
 import { AgentRunner } from '../agent/runtime/agent-runner';
 import type { AgentModel } from '../agent/runtime/model';
-import type { ToolRegistry } from '../agent/runtime/tool-registry';
+import type { ToolExecutor } from '../agent/runtime/tool-registry';
 import type { ConnectionId, RunId } from '../domain/ids';
 import { describeError, OutageLog, type Logger } from '../logger';
 import type { RunTicket } from '../storage/chat-store';
 import type { RunOwner } from '../storage/lease-store';
+import { isDatabaseUnavailable } from '../storage/database';
 import type { RunStore } from '../storage/run-store';
 import { delay, withTimeout } from '../util/timing';
 import type { RunEvents, RunIdentity } from './run-events';
@@ -14,7 +15,7 @@ export interface RunManagerDeps {
   /** One run's events: numbered, stored and delivered (a RunEventEmitter). */
   readonly eventsOf: (run: RunIdentity) => RunEvents;
   readonly model: AgentModel;
-  readonly tools: ToolRegistry;
+  readonly tools: ToolExecutor;
   readonly stepDelayMs: number;
   /** This instance, as the runs it claims record it. */
   readonly owner: RunOwner;
@@ -48,28 +49,23 @@ export class RunManager {
 
   private async claimAndExecute(run: RunTicket, startedBy: ConnectionId, signal: AbortSignal): Promise<void> {
     const { runStore, logger } = this.deps;
-    let claimed: boolean;
+    const identity: RunIdentity = { runId: run.runId, threadId: run.threadId, userId: run.userId, startedBy };
+    let claimed: boolean | { readonly lost: unknown };
     try {
       claimed = await runStore.claimRun(run.runId, this.deps.owner);
     } catch (err) {
-      // PostgreSQL went away right after the commit: run anyway, so the client sees the run fail instead of nothing.
+      if (!isDatabaseUnavailable(err)) throw err;
       logger.warn(`could not claim run ${run.runId}: ${describeError(err)}`);
-      claimed = true;
+      claimed = { lost: err };
     }
-    if (!claimed) return;
-
-    const identity: RunIdentity = { runId: run.runId, threadId: run.threadId, userId: run.userId, startedBy };
+    if (claimed === false) return; // taken by another instance, or already done
+    // PostgreSQL went away right after the commit: nothing of the run can be stored, so the agent is not asked
+    // at all; the client is told at once that the run failed, and may retry (§5: failure is never silent).
     const runner = new AgentRunner(
-      {
-        model: this.deps.model,
-        tools: this.deps.tools,
-        events: this.deps.eventsOf(identity),
-        stepDelayMs: this.deps.stepDelayMs,
-        signal,
-      },
+      { model: this.deps.model, tools: this.deps.tools, events: this.deps.eventsOf(identity), stepDelayMs: this.deps.stepDelayMs, signal },
       identity,
     );
-    const outcome = await runner.run(run.content);
+    const outcome = claimed === true ? await runner.run(run.content) : await runner.failBeforeStart(claimed.lost);
     if (outcome.status === 'error') {
       try {
         await runStore.recordFailure(run.runId, outcome.error.code);

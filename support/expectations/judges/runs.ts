@@ -177,6 +177,23 @@ export function judgeCoverage(user: ChatUser, runId: string): Judgement {
   return { headline: `${user.name} lost part of her run`, evaluated: ['GP-5.17'], violations: reviewCoverage(user.name, runId, user.tabs.map((tab) => tab.received)) };
 }
 
+/**
+ * PROTOCOL §5: a run goes on when its socket closes. With nothing broken but
+ * the tab that asked, the run reaches its answer: an error ending, just after
+ * the socket went, is the run dying with it.
+ */
+export function judgeWentOnWithoutItsSocket(user: ChatUser, runId: string): Judgement {
+  const completion = user.tabs.flatMap((tab) => tab.received).map((frame) => frame.frame).find((frame) => frame?.type === 'agent_completed' && frame.run_id === runId);
+  const data = (completion?.data ?? {}) as { status?: unknown; error?: unknown };
+  const violations: Violation[] = [];
+  if (completion === undefined) {
+    violations.push(violation('GP-5.17', `none of ${user.name}'s tabs saw run ${short(runId)} end after the tab that asked for it dropped: the run stopped with its socket, and the answer she came back for never comes`));
+  } else if (data.status !== 'success') {
+    violations.push(violation('GP-5.17', `run ${short(runId)} ended with status ${JSON.stringify(data.status)} (${JSON.stringify(data.error)}) after the tab that asked for it dropped, with nothing else broken: the run died with its socket, so an answer lost to a network blip is wasted inference and a user who gives up`));
+  }
+  return { headline: `${user.name}'s run did not outlive the tab that asked for it`, evaluated: ['GP-5.17'], violations };
+}
+
 /** The stream after a resume (PROTOCOL §5). */
 export function judgeResumedStream(user: ChatUser, resume: ResumeRequest): Judgement {
   const before = resume.tab.received.slice(0, resume.from);

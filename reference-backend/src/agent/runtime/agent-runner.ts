@@ -4,7 +4,7 @@ import type { RunError, RunEventData, RunResult } from '../../frames/server-fram
 import { RunPersistenceError, type RunEvents } from '../../runs/run-events';
 import { AbortedError, delay } from '../../util/timing';
 import type { AgentModel, AgentState, CompletedStep } from './model';
-import type { ToolContext, ToolRegistry } from './tool-registry';
+import type { ToolContext, ToolExecutor } from './tool-registry';
 
 /** Upper bound on model steps, so a misbehaving model cannot loop forever. */
 const MAX_STEPS = 32;
@@ -13,7 +13,7 @@ export type RunOutcome = { readonly status: 'success'; readonly result: RunResul
 
 export interface AgentRunnerDeps {
   readonly model: AgentModel;
-  readonly tools: ToolRegistry;
+  readonly tools: ToolExecutor;
   /** Where the run's events go. */
   readonly events: RunEvents;
   /** Each step (a thought, a tool call) takes at least this long. */
@@ -85,6 +85,21 @@ export class AgentRunner {
       await events.flush();
       return { status: 'error', error };
     }
+  }
+
+  /**
+   * A run that fails before the agent is asked anything (PostgreSQL was lost
+   * before the run could be recorded as started): it still starts, shows a
+   * thought and ends with a retryable error.
+   */
+  async failBeforeStart(cause: unknown): Promise<RunOutcome> {
+    const { events, model } = this.deps;
+    this.startedAt = this.now();
+    const error = runErrorFor(new RunPersistenceError(cause));
+    await events.emitFinal('agent_started', { agent_name: model.name });
+    await this.announceFailure(error);
+    await events.flush();
+    return { status: 'error', error };
   }
 
   /**

@@ -54,8 +54,14 @@ interface RegisteredTool {
   readonly checkArguments: ValidateFunction;
 }
 
+/** What a run needs of its tools: running one by name (planted faults may wrap it). */
+export interface ToolExecutor {
+  /** Run a tool with arguments chosen by a model: they are checked against the tool's schema first. */
+  execute(name: string, args: Record<string, unknown>, context: ToolContext): Promise<Record<string, unknown>>;
+}
+
 /** The tools a model may call, each with its argument schema compiled once. */
-export class ToolRegistry {
+export class ToolRegistry implements ToolExecutor {
   private readonly tools = new Map<string, RegisteredTool>();
 
   constructor(tools: readonly AgentTool[]) {
