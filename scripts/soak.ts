@@ -119,6 +119,7 @@ async function run(options: Options, cleanup: Cleanup, stop: AbortSignal): Promi
     return Promise.resolve();
   });
   const ledger = new Ledger(() => outages.happened);
+  ledger.origin = performance.now() + 1_000;
   const minter = TokenMinter.withSecret(env.jwt.secret, env.jwt.issuer, env.jwt.audience);
   const settings = { ...DEFAULT_TRAFFIC, messagesPerSecond: options.rate, tokenLifetimeSeconds: Math.ceil(trafficMs / 1000) + 900 };
   const traffic = new Traffic(instances, minter, ledger, new SeededRandom(seed), settings, log);
@@ -128,7 +129,7 @@ async function run(options: Options, cleanup: Cleanup, stop: AbortSignal): Promi
       [env.redisProxy.port, 'redis'],
     ]),
   };
-  const trafficStart = performance.now() + 1_000;
+  const trafficStart = ledger.origin;
   const sampler = new Sampler(
     env.instances.map((i) => ({ name: i.name, pid: i.backend.process.pid, httpUrl: i.backend.httpUrl, labels: { ...labels, servedPorts: new Set([i.backend.port]) } })),
     env.postgres.url,
@@ -185,8 +186,16 @@ async function run(options: Options, cleanup: Cleanup, stop: AbortSignal): Promi
   // ───── figures ─────
   const closes = new Map<number, number>();
   for (const tab of ledger.tabs) {
-    if (tab.closeCode === undefined) continue;
+    if (tab.closeCode === undefined || !tab.upgraded) continue; // a refused handshake is judged where it was made
     closes.set(tab.closeCode, (closes.get(tab.closeCode) ?? 0) + 1);
+    if (tab.closeCode === 1006 || tab.closeCode === 1011) {
+      const how = tab.terminatedByUs
+        ? `the soak dropped it after ${tab.closingSince === undefined ? 'no' : `${((tab.closedAt ?? 0) - tab.closingSince).toFixed(0)} ms without an answer to its`} close frame`
+        : tab.closingSince === undefined
+          ? 'while open'
+          : `${((tab.closedAt ?? 0) - tab.closingSince).toFixed(0)} ms after the soak's close frame`;
+      ledger.note('violation', `tab ${tab.id} (${tab.userId} on ${tab.instance}, opened ${ledger.at(tab.establishedAt)}) ended with ${tab.closeCode} ${ledger.at(tab.closedAt)}: ${how}`, 0);
+    }
     if (tab.closeCode !== 1011 && tab.closeCode !== 1006 && !tab.expectedCloseCodes.includes(tab.closeCode)) {
       ledger.violation(`tab ${tab.id} (${tab.userId} on ${tab.instance}) closed with ${tab.closeCode}, expected ${tab.expectedCloseCodes.join(' or ')}`);
     }

@@ -46,6 +46,8 @@ export interface TabRecord {
   readonly id: number;
   readonly userId: string;
   readonly instance: string;
+  /** The server answered the handshake with 101: from then on, how the connection ends is judged. */
+  upgraded: boolean;
   establishedAt: number | undefined;
   closedAt: number | undefined;
   closeCode: number | undefined;
@@ -57,6 +59,9 @@ export interface TabRecord {
   readonly views: View[];
   /** Close codes this tab may end with: 1000 (it closes itself), or what a hostile frame on it calls for. */
   expectedCloseCodes: readonly number[];
+  /** When the soak sent its close frame; and whether it had to drop the connection because no close came back. */
+  closingSince: number | undefined;
+  terminatedByUs: boolean;
 }
 
 /** JSON with sorted keys: "identical as JSON values" whatever the key order. */
@@ -98,7 +103,14 @@ export class Ledger {
   private nextTabId = 1;
   private readonly watchers = new Map<string, Set<() => void>>();
 
+  /** performance.now() of the traffic's start: times in findings are seconds since then. */
+  origin = 0;
+
   constructor(private readonly outages: () => readonly Outage[]) {}
+
+  at(time: number | undefined): string {
+    return time === undefined ? 't=?' : `t=${((time - this.origin) / 1000).toFixed(1)}s`;
+  }
 
   /**
    * Resolves true once `condition` holds (checked now and after every event
@@ -140,6 +152,7 @@ export class Ledger {
       id: this.nextTabId++,
       userId,
       instance,
+      upgraded: false,
       establishedAt: undefined,
       closedAt: undefined,
       closeCode: undefined,
@@ -148,6 +161,8 @@ export class Ledger {
       resumed: new Set(),
       views: [],
       expectedCloseCodes: [1000],
+      closingSince: undefined,
+      terminatedByUs: false,
     };
     this.tabs.push(tab);
     return tab;
@@ -311,7 +326,12 @@ export class Ledger {
     for (const run of this.runs.values()) {
       if (run.messageId === undefined) continue;
       if (run.finalSeq === undefined) {
-        this.note('lost', `run ${run.runId} (message ${run.messageId}) never ended: no agent_completed reached any tab, live or by resume`);
+        const seqs = [...run.events.keys()].sort((a, b) => a - b);
+        this.note(
+          'lost',
+          `run ${run.runId} (message ${run.messageId}, sent ${this.at(run.sentAt)} on instance ${String(run.instance)}) never ended: no agent_completed reached any tab, ` +
+            `live or by resume; events seen: seq ${seqs.join(',') || 'none'}; tabs ${run.views.map((v) => v.tabs.map((t) => `${t.id}@${t.instance}`).join('→')).join(' ')}`,
+        );
         continue;
       }
       for (const view of run.views) {

@@ -73,6 +73,9 @@ export class SoakTab {
         reject(new Error(`tab ${record.id} of ${record.userId} on ${record.instance}: ${reason}`));
       };
       const timer = setTimeout(() => fail(`no connection_established within ${timeoutMs} ms`), timeoutMs);
+      ws.once('upgrade', () => {
+        record.upgraded = true;
+      });
       ws.on('unexpected-response', (_req, res) => fail(`the upgrade was refused with HTTP ${String(res.statusCode)}`));
       ws.on('error', (err) => fail(err.message));
       ws.on('close', (code) => {
@@ -214,7 +217,11 @@ export class SoakTab {
   /** Closes with 1000 and waits (bounded) for the close to finish. */
   async close(timeoutMs: number): Promise<number> {
     if (this.ws.readyState === WebSocket.CLOSED) return this.closed;
-    const timer = setTimeout(() => this.ws.terminate(), timeoutMs);
+    const timer = setTimeout(() => {
+      this.record.terminatedByUs = true;
+      this.ws.terminate();
+    }, timeoutMs);
+    this.record.closingSince ??= performance.now();
     this.ws.close(1000);
     const code = await this.closed;
     clearTimeout(timer);
@@ -222,6 +229,7 @@ export class SoakTab {
   }
 
   terminate(): void {
+    this.record.terminatedByUs = true;
     this.ws.terminate();
   }
 }

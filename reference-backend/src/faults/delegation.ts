@@ -30,6 +30,9 @@ export function runEventsWith(events: RunEvents, changes: Partial<Pick<RunEvents
     get persistenceFailure() {
       return events.persistenceFailure;
     },
+    get unstored() {
+      return events.unstored;
+    },
     emit: changes.emit ?? ((type, data) => events.emit(type, data)),
     emitFinal: changes.emitFinal ?? ((type, data) => events.emitFinal(type, data)),
     complete: changes.complete ?? ((data, answer) => events.complete(data, answer)),
@@ -59,7 +62,7 @@ export function runStoreWith(store: RunStore, changes: Pick<RunStore, 'appendEve
   return {
     appendEvents: changes.appendEvents,
     claimRun: (runId, instanceId) => store.claimRun(runId, instanceId),
-    recordFailure: (runId, errorCode) => store.recordFailure(runId, errorCode),
+    recordFailure: (runId, errorCode, unstored) => store.recordFailure(runId, errorCode, unstored),
     isOwnedBy: (runId, userId) => store.isOwnedBy(runId, userId),
     eventsAfter: (runId, afterSeq) => store.eventsAfter(runId, afterSeq),
   };
