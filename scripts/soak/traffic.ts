@@ -322,7 +322,7 @@ export class Traffic {
 
     if (this.random.next() < this.settings.resendShare) await this.resend(user, clientMessageId, content, threadId);
 
-    let senderView = run.views.find((view) => view.tabs.includes(sender.record));
+    const senderView = run.views.find((view) => view.tabs.includes(sender.record));
     if (senderView === undefined) return; // the run was accepted before on another tab (a retry); its views are there
     if (this.random.next() < this.settings.closeMidRunShare) {
       const midRun = await this.ledger.until(run.runId, () => (sender.record.runSeqs.get(run.runId)?.size ?? 0) >= 2 || run.finalSeq !== undefined, RUN_PATIENCE_MS);
@@ -333,8 +333,7 @@ export class Traffic {
         if (replacement !== undefined) await this.adoptOrphans(user, replacement);
       }
     }
-    senderView = run.views.find((view) => view.tabs.includes(sender.record)) as View;
-    let whole = await this.ledger.until(run.runId, () => this.ledger.isComplete(senderView as View), RUN_PATIENCE_MS);
+    let whole = await this.ledger.until(run.runId, () => this.ledger.isComplete(senderView), RUN_PATIENCE_MS);
     const current = this.ledger.currentTab(senderView);
     const currentTab = this.tabsOf(user).find((tab) => tab.record === current);
     if (!whole && currentTab !== undefined) whole = await this.resumeOn(currentTab, senderView);
