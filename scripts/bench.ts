@@ -6,7 +6,12 @@
  *      backend vs bare server in alternating rounds; the ratio is the headline (target ≥ 0.85);
  *   2. time to connection_established, p50/p99, with 10, 100 and 500 connections opened at once;
  *   3. user_message → agent_started latency, p50/p99;
- *   4. run events delivered per second with 200 runs going at once.
+ *   4. run events delivered per second with 200 runs going at once;
+ *   5. the handshake storm of the seed plan (200 users within a second): ready p50/p99 against 100 ms / 250 ms;
+ *   6. capacity: authenticated idle connections one instance holds (a ramp to 10,000, file limits raised),
+ *      RSS per connection, time to connection_established and a run's timing at 1,000 / 5,000 / 10,000 held.
+ *
+ *   npm run bench [-- --capacity N] [--only storm,capacity]
  *
  * Launches everything itself on 127.0.0.1 (throwaway PostgreSQL and Redis, the
  * reference backend or GOLDEN_PATH_BACKEND_CMD with AGENT_STEP_DELAY_MS=0, the
@@ -35,11 +40,58 @@ import {
   type MessageLatencySettings,
   type ThroughputSettings,
 } from './bench/phases';
-import { formatReport, machineInfo, writeReport, RATIO_TARGET, type BenchReport } from './bench/report';
+import { formatReport, machineInfo, writeReport, RATIO_TARGET, type BenchReport, type BenchResults } from './bench/report';
+import { STORM_TARGET, measureCapacity, measureStorm, type CapacitySettings, type StormSettings } from './bench/capacity';
 
 const REPORT_PATH = join(PROJECT_ROOT, 'reports', 'bench.json');
 /** The whole bench, setup and cleanup included, is stopped after this long whatever happens. */
-const HARD_LIMIT_MS = 110_000;
+const HARD_LIMIT_MS = 360_000;
+
+const PHASES = ['throughput', 'bursts', 'messages', 'events', 'storm', 'capacity'] as const;
+type Phase = (typeof PHASES)[number];
+
+interface BenchOptions {
+  readonly phases: ReadonlySet<Phase>;
+  readonly capacity: number;
+}
+
+function parseOptions(argv: readonly string[]): BenchOptions {
+  let phases = new Set<Phase>(PHASES);
+  let capacity = 10_000;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] as string;
+    const [name, inline] = arg.includes('=') ? (arg.split('=', 2) as [string, string]) : [arg, undefined];
+    const value = inline ?? argv[++i];
+    if (name === '--capacity') {
+      capacity = Number(value);
+      if (!Number.isInteger(capacity) || capacity < 1 || capacity > 50_000) throw new Error(`--capacity needs a whole number of connections from 1 to 50,000, got ${String(value)}`);
+    } else if (name === '--only') {
+      const wanted = String(value).split(',').map((p) => p.trim());
+      const unknown = wanted.filter((p) => !(PHASES as readonly string[]).includes(p));
+      if (unknown.length > 0) throw new Error(`--only: unknown phase ${unknown.join(', ')} (phases: ${PHASES.join(', ')})`);
+      phases = new Set(wanted as Phase[]);
+    } else {
+      throw new Error(`unknown option ${arg}; usage: npm run bench -- [--capacity N] [--only ${PHASES.join(',')}]`);
+    }
+  }
+  return { phases, capacity };
+}
+
+const STORM: StormSettings = { rounds: 5, handshakeTimeoutMs: 10_000 };
+
+const capacitySettings = (target: number): CapacitySettings => ({
+  target,
+  levels: [1_000, 5_000, 10_000],
+  rampConcurrency: 64,
+  connectTimeoutMs: 15_000,
+  probes: 200,
+  probeConcurrency: 4,
+  runs: 30,
+  runSessions: 3,
+  runTimeoutMs: 15_000,
+});
+/** Held connections per user: under the protocol's 10 per user and instance. */
+const CAPACITY_CONNECTIONS_PER_USER = 8;
 
 /** Above this share of the machine's CPU used by processes the bench did not start, it warns that figures are noisy. */
 const NOISY_SHARE = 0.1;
@@ -119,7 +171,7 @@ async function serverStatus(env: BenchEnvironment | undefined): Promise<string> 
   return `\nThe backend process had exited (code ${String(env.backend.process.exitCode)}${env.backend.process.exitCode === null ? ', killed by a signal' : ''}). ${output === '' ? 'It printed nothing.' : `Its last output:\n${output}`}`;
 }
 
-async function run(cleanup: Cleanup, startedAt: number, started: (env: BenchEnvironment) => void): Promise<void> {
+async function run(options: BenchOptions, cleanup: Cleanup, startedAt: number, started: (env: BenchEnvironment) => void): Promise<void> {
   const config = benchTargetConfig();
   log(`starting PostgreSQL, Redis, the bare ws server and ${config.commandLabel} ...`);
   const env = await startBenchEnvironment(config, cleanup, log);
@@ -136,15 +188,40 @@ async function run(cleanup: Cleanup, startedAt: number, started: (env: BenchEnvi
   const cpuAtStart = targets.cpu.sample();
   const measureStarted = performance.now();
 
-  log(`1/4 ready-handshake throughput, concurrency ${THROUGHPUT.concurrency}, ${THROUGHPUT.rounds} rounds per server`);
-  const handshakeThroughput = await measureHandshakeThroughput(targets, pool, THROUGHPUT, log);
-  log(`2/4 time to connection_established at ${BURSTS.levels.map((level) => level.connections).join(', ')} connections at once`);
-  const timeToConnectionEstablished = await measureConnectBursts(targets, pool, BURSTS, log);
-  log(`3/4 user_message → agent_started, ${MESSAGES.concurrency} connections × ${MESSAGES.runsPerConnection} runs`);
-  const userMessageToAgentStarted = await measureMessageLatency(targets, pool, MESSAGES);
-  await waitUntilIdle(env.backend);
-  log(`4/4 run events per second at ${EVENTS.runs} concurrent runs`);
-  const eventsPerSecond = await measureEventRate(targets, pool, EVENTS, log);
+  const only = (phase: Phase): boolean => options.phases.has(phase);
+  const results: { -readonly [K in keyof BenchResults]: BenchResults[K] } = {};
+  if (only('throughput')) {
+    log(`1/6 ready-handshake throughput, concurrency ${THROUGHPUT.concurrency}, ${THROUGHPUT.rounds} rounds per server`);
+    results.handshakeThroughput = await measureHandshakeThroughput(targets, pool, THROUGHPUT, log);
+  }
+  if (only('bursts')) {
+    log(`2/6 time to connection_established at ${BURSTS.levels.map((level) => level.connections).join(', ')} connections at once`);
+    results.timeToConnectionEstablished = await measureConnectBursts(targets, pool, BURSTS, log);
+  }
+  if (only('messages')) {
+    log(`3/6 user_message → agent_started, ${MESSAGES.concurrency} connections × ${MESSAGES.runsPerConnection} runs`);
+    results.userMessageToAgentStarted = await measureMessageLatency(targets, pool, MESSAGES);
+    await waitUntilIdle(env.backend);
+  }
+  if (only('events')) {
+    log(`4/6 run events per second at ${EVENTS.runs} concurrent runs`);
+    results.eventsPerSecond = await measureEventRate(targets, pool, EVENTS, log);
+  }
+  if (only('storm')) {
+    await waitUntilIdle(env.backend);
+    log(`5/6 handshake storm: ${STORM_TARGET.users} users within ${STORM_TARGET.withinMs} ms, ${STORM.rounds} rounds`);
+    results.handshakeStorm = await measureStorm(targets, users, STORM, log);
+  }
+  if (only('capacity')) {
+    await waitUntilIdle(env.backend, 15_000);
+    const capacityUsers: BenchUser[] = Array.from({ length: Math.ceil(options.capacity / CAPACITY_CONNECTIONS_PER_USER) }, (_, i) => {
+      const userId = newUserId(`held${i}`);
+      return { userId, token: minter.forUser(userId, { permissions: ['read', 'write'], expiresInSeconds: TOKEN_LIFETIME_S }) };
+    });
+    log(`6/6 capacity: ramp to ${options.capacity.toLocaleString('en-US')} idle authenticated connections on one instance`);
+    results.capacity = await measureCapacity(targets, capacityUsers, users.slice(0, 50), capacitySettings(options.capacity), log);
+    await waitUntilIdle(env.backend, 60_000);
+  }
 
   const now = performance.now();
   const cpuUsed = CpuMeter.since(cpuAtStart, targets.cpu.sample());
@@ -175,11 +252,14 @@ async function run(cleanup: Cleanup, startedAt: number, started: (env: BenchEnvi
       bursts: BURSTS,
       messages: MESSAGES,
       events: EVENTS,
+      storm: { ...STORM_TARGET, ...STORM },
+      capacity: { ...capacitySettings(options.capacity), connectionsPerUser: CAPACITY_CONNECTIONS_PER_USER },
+      phases: [...options.phases],
       percentiles: 'hdr-histogram-js, microsecond resolution, 3 significant digits',
       cpu: targets.cpu.available ? 'utime+stime from /proc (10 ms ticks); postgres = postmaster + its children' : 'client only (no /proc)',
       bareServer: 'ws WebSocketServer in its own Node process: on connection sends one ~150-byte JSON frame; no auth, no storage',
     },
-    results: { handshakeThroughput, timeToConnectionEstablished, userMessageToAgentStarted, eventsPerSecond },
+    results,
     timing: {
       setupSeconds: Math.round(env.setupSeconds * 10) / 10,
       measureSeconds: Math.round(measureSeconds * 10) / 10,
@@ -192,6 +272,13 @@ async function run(cleanup: Cleanup, startedAt: number, started: (env: BenchEnvi
 
 async function main(): Promise<number> {
   const startedAt = performance.now();
+  let options: BenchOptions;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    log(describe(error));
+    return 2;
+  }
   const cleanup = new Cleanup();
   let abandoned: { why: string; code: number } | undefined;
   const abandon = (why: string, code: number): void => {
@@ -212,7 +299,7 @@ async function main(): Promise<number> {
   let code = 0;
   let env: BenchEnvironment | undefined;
   try {
-    await run(cleanup, startedAt, (started) => {
+    await run(options, cleanup, startedAt, (started) => {
       env = started;
     });
   } catch (error) {

@@ -2,16 +2,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname } from 'node:path';
+import type { CapacityResult, StormResult } from './capacity';
 import type { BurstLevelResult, EventRateResult, MessageLatencyResult, ThroughputResult } from './phases';
 import type { LatencySummary } from './stats';
 
 export const RATIO_TARGET = 0.85;
 
+/** Every phase but the ones left out with --only. */
 export interface BenchResults {
-  readonly handshakeThroughput: ThroughputResult;
-  readonly timeToConnectionEstablished: BurstLevelResult[];
-  readonly userMessageToAgentStarted: MessageLatencyResult;
-  readonly eventsPerSecond: EventRateResult;
+  readonly handshakeThroughput?: ThroughputResult;
+  readonly timeToConnectionEstablished?: BurstLevelResult[];
+  readonly userMessageToAgentStarted?: MessageLatencyResult;
+  readonly eventsPerSecond?: EventRateResult;
+  readonly handshakeStorm?: StormResult;
+  readonly capacity?: CapacityResult;
 }
 
 export interface BenchReport {
@@ -54,13 +58,30 @@ const cpuCell = (sample: Record<string, number>, name: string): string => (sampl
 const latencyRow = (label: string, summary: LatencySummary): string[] => [label, ms(summary.p50Ms), ms(summary.p99Ms), ms(summary.maxMs), String(summary.samples)];
 
 export function formatReport(report: BenchReport): string {
-  const { handshakeThroughput: hs, timeToConnectionEstablished: bursts, userMessageToAgentStarted: msg, eventsPerSecond: ev } = report.results;
+  const { handshakeThroughput: hs, timeToConnectionEstablished: bursts, userMessageToAgentStarted: msg, eventsPerSecond: ev, handshakeStorm: storm, capacity } = report.results;
   const settings = report.settings as { throughput: { concurrency: number; rounds: number; roundMs: number } };
-  const verdict = hs.ratio >= RATIO_TARGET ? 'meets the target' : 'BELOW the target';
   const lines: string[] = [];
   lines.push('');
   lines.push(`Golden Path bench: ${report.target.label} vs a bare ws server, 127.0.0.1, ${String(report.machine.cpus)} CPUs, Node ${String(report.machine.node)}`);
   lines.push('');
+  if (hs !== undefined) formatThroughput(lines, hs, settings);
+  if (bursts !== undefined) formatBursts(lines, bursts);
+  if (msg !== undefined) formatMessages(lines, msg);
+  if (ev !== undefined) formatEvents(lines, ev);
+  if (storm !== undefined) formatStorm(lines, storm);
+  if (capacity !== undefined) formatCapacity(lines, capacity);
+  const others = report.machine.otherProcessesCpuShare;
+  if (typeof others === 'number') {
+    lines.push(`Processes the bench did not start used ${(others * 100).toFixed(0)} % of the machine's CPU while it measured${others > 0.1 ? ': NOISY, rerun on a quiet machine' : ''}.`);
+  }
+  lines.push(
+    `setup ${report.timing.setupSeconds.toFixed(1)} s, measuring ${report.timing.measureSeconds.toFixed(1)} s, total ${report.timing.totalSeconds.toFixed(1)} s`,
+  );
+  return lines.join('\n');
+}
+
+function formatThroughput(lines: string[], hs: ThroughputResult, settings: { throughput: { concurrency: number; rounds: number; roundMs: number } }): void {
+  const verdict = hs.ratio >= RATIO_TARGET ? 'meets the target' : 'BELOW the target';
   lines.push(
     `Ready-handshake throughput (JWT upgrade → connection_established → close), concurrency ${settings.throughput.concurrency}, ` +
       `${settings.throughput.rounds} alternating rounds of ${(settings.throughput.roundMs / 1000).toFixed(1)} s each, medians`,
@@ -96,6 +117,9 @@ export function formatReport(report: BenchReport): string {
     lines.push(`  (ratio the measured CPU cost per handshake predicts for an idle machine: ${hs.cpuCostRatio.toFixed(3)}; steadier when the machine is busy)`);
   }
   lines.push('');
+}
+
+function formatBursts(lines: string[], bursts: BurstLevelResult[]): void {
   lines.push('Time to connection_established, N connections opened at once');
   lines.push(
     table([
@@ -107,6 +131,9 @@ export function formatReport(report: BenchReport): string {
     ]),
   );
   lines.push('');
+}
+
+function formatMessages(lines: string[], msg: MessageLatencyResult): void {
   lines.push(
     `user_message → agent_started (${msg.runs} runs after a warm-up, ${msg.concurrency} connections sending one at a time, ` +
       `${msg.eventsPerRun.min}–${msg.eventsPerRun.max} events per run)`,
@@ -121,6 +148,9 @@ export function formatReport(report: BenchReport): string {
     ]),
   );
   lines.push('');
+}
+
+function formatEvents(lines: string[], ev: EventRateResult): void {
   lines.push(`Run events delivered at ${ev.concurrentRuns} concurrent runs (${ev.rounds.length} rounds, median)`);
   lines.push(
     table([
@@ -137,12 +167,44 @@ export function formatReport(report: BenchReport): string {
     ]),
   );
   lines.push('');
-  const others = report.machine.otherProcessesCpuShare;
-  if (typeof others === 'number') {
-    lines.push(`Processes the bench did not start used ${(others * 100).toFixed(0)} % of the machine's CPU while it measured${others > 0.1 ? ': NOISY, rerun on a quiet machine' : ''}.`);
-  }
+}
+
+function formatStorm(lines: string[], storm: StormResult): void {
+  const mark = (ok: boolean): string => (ok ? 'meets' : 'MISSES');
+  lines.push(`Handshake storm: ${storm.users} users connecting within ${(storm.withinMs / 1000).toFixed(1)} s, ${storm.rounds} rounds (the seed plan's targets)`);
   lines.push(
-    `setup ${report.timing.setupSeconds.toFixed(1)} s, measuring ${report.timing.measureSeconds.toFixed(1)} s, total ${report.timing.totalSeconds.toFixed(1)} s`,
+    table([
+      ['', 'measured', 'target', ''],
+      ['ready p50', ms(storm.ready.p50Ms), ms(storm.target.readyP50Ms), mark(storm.meetsP50)],
+      ['ready p99', ms(storm.ready.p99Ms), ms(storm.target.readyP99Ms), mark(storm.meetsP99)],
+      ['failed handshakes', String(storm.failures), '0', storm.failures === 0 ? '' : String(storm.firstFailure)],
+    ]),
   );
-  return lines.join('\n');
+  lines.push('');
+}
+
+function formatCapacity(lines: string[], capacity: CapacityResult): void {
+  lines.push(
+    `Capacity: authenticated idle connections one instance holds — ${capacity.held.toLocaleString('en-US')} of the ${capacity.target.toLocaleString('en-US')} asked for` +
+      (capacity.reachedTarget ? '' : ` (STOPPED: ${String(capacity.stoppedBecause)})`),
+  );
+  lines.push(`  open-files limit: client ${capacity.fdLimits.client}; backend ${capacity.fdLimits.backend}; from ${capacity.sourceAddresses.length} source addresses`);
+  lines.push(
+    table([
+      ['held', 'backend RSS', 'RSS/connection', 'fds', 'ready p50', 'ready p99', 'run → started p50', 'p99', 'run → completed p99'],
+      ...capacity.levels.map((level) => [
+        level.held.toLocaleString('en-US'),
+        level.backendRssMb === null ? 'n/a' : `${level.backendRssMb} MB`,
+        level.rssPerConnectionKb === null ? 'n/a' : `${level.rssPerConnectionKb} KiB`,
+        String(level.backendFds ?? 'n/a'),
+        ms(level.timeToConnectionEstablished.p50Ms),
+        ms(level.timeToConnectionEstablished.p99Ms),
+        level.run === null ? 'n/a' : ms(level.run.toAgentStarted.p50Ms),
+        level.run === null ? 'n/a' : ms(level.run.toAgentStarted.p99Ms),
+        level.run === null ? 'n/a' : ms(level.run.toAgentCompleted.p99Ms),
+      ]),
+    ]),
+  );
+  lines.push(`  (baseline RSS with none held: ${String(capacity.baselineRssMb)} MB; ${capacity.users} users × up to ${capacity.connectionsPerUser} connections each)`);
+  lines.push('');
 }

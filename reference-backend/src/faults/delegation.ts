@@ -31,6 +31,9 @@ export function runEventsWith(events: RunEvents, changes: Partial<Pick<RunEvents
     get persistenceFailure() {
       return events.persistenceFailure;
     },
+    get unstored() {
+      return events.unstored;
+    },
     emit: changes.emit ?? ((type, data) => events.emit(type, data)),
     emitFinal: changes.emitFinal ?? ((type, data) => events.emitFinal(type, data)),
     complete: changes.complete ?? ((data, answer) => events.complete(data, answer)),
@@ -59,8 +62,8 @@ export function chatStoreWith(store: ChatStore, changes: Partial<Pick<ChatStore,
 export function runStoreWith(store: RunStore, changes: Partial<RunStore>): RunStore {
   return {
     appendEvents: changes.appendEvents ?? ((runId, events, answer) => store.appendEvents(runId, events, answer)),
-    claimRun: changes.claimRun ?? ((runId, instanceId) => store.claimRun(runId, instanceId)),
-    recordFailure: changes.recordFailure ?? ((runId, errorCode) => store.recordFailure(runId, errorCode)),
+    claimRun: changes.claimRun ?? ((runId, owner) => store.claimRun(runId, owner)),
+    recordFailure: changes.recordFailure ?? ((runId, errorCode, unstored) => store.recordFailure(runId, errorCode, unstored)),
     isOwnedBy: changes.isOwnedBy ?? ((runId, userId) => store.isOwnedBy(runId, userId)),
     eventsAfter: changes.eventsAfter ?? ((runId, afterSeq) => store.eventsAfter(runId, afterSeq)),
   };

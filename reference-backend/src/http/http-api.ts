@@ -59,7 +59,7 @@ async function handle(deps: HttpApiDeps, req: IncomingMessage, res: ServerRespon
   }
 
   if (path === HttpPath.health) {
-    return sendJson(res, 200, { status: 'ok', instance_id: deps.instanceId, connections: deps.openConnections() });
+    return sendJson(res, 200, { status: 'ok', instance_id: deps.instanceId, connections: deps.openConnections(), memory: memoryFigures() });
   }
   if (path === HttpPath.readiness) {
     const readiness = deps.monitor.readiness();
@@ -80,6 +80,15 @@ async function handle(deps: HttpApiDeps, req: IncomingMessage, res: ServerRespon
     if (isDatabaseUnavailable(err)) return sendError(res, 503, 'SERVICE_UNAVAILABLE', 'PostgreSQL is unavailable');
     throw err;
   }
+}
+
+/**
+ * Not in the protocol (extra fields are free): the process's memory, so a soak
+ * can tell a leak in the heap from one outside it (buffers, sockets).
+ */
+function memoryFigures(): { rss_bytes: number; heap_used_bytes: number; heap_total_bytes: number; external_bytes: number } {
+  const usage = process.memoryUsage();
+  return { rss_bytes: usage.rss, heap_used_bytes: usage.heapUsed, heap_total_bytes: usage.heapTotal, external_bytes: usage.external };
 }
 
 function safeDecode(segment: string): string {

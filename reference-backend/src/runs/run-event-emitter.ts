@@ -2,7 +2,7 @@ import type { RunEventType } from '../../../protocol/constants';
 import type { RunEventData } from '../frames/server-frames';
 import type { NewRunEvent, RunEventStore } from '../storage/run-store';
 import { SequentialRunEventEncoder, type RunEventEncoder } from './run-event-encoder';
-import { RunPersistenceError, type RunEventSink, type RunEvents, type RunIdentity } from './run-events';
+import { RunPersistenceError, type DeliveredRunEvent, type RunEventSink, type RunEvents, type RunIdentity, type UnstoredTail } from './run-events';
 
 /** An event waiting for its batch to be stored; `answer` only on a successful run's agent_completed. */
 interface QueuedEvent extends NewRunEvent {
@@ -22,13 +22,16 @@ interface QueuedEvent extends NewRunEvent {
  *
  * After a persistence failure the failed batch, everything queued behind it
  * and every later event are delivered live only, and `emit` throws
- * RunPersistenceError so that the caller ends the run.
+ * RunPersistenceError so that the caller ends the run. They are kept
+ * (`unstored`), for the run's end to be stored once PostgreSQL is back.
  */
 export class RunEventEmitter implements RunEvents {
   private readonly queue: QueuedEvent[] = [];
   /** Writing and delivering the queue, while there is anything to write. */
   private writing: Promise<void> | null = null;
   private lost: RunPersistenceError | null = null;
+  private readonly liveOnly: DeliveredRunEvent[] = [];
+  private successWithdrawn = false;
 
   constructor(
     readonly run: RunIdentity,
@@ -44,6 +47,10 @@ export class RunEventEmitter implements RunEvents {
   /** Why this run's events stopped being stored, once they did. */
   get persistenceFailure(): RunPersistenceError | null {
     return this.lost;
+  }
+
+  get unstored(): UnstoredTail {
+    return { events: [...this.liveOnly], successWithdrawn: this.successWithdrawn };
   }
 
   /**
@@ -104,8 +111,10 @@ export class RunEventEmitter implements RunEvents {
         for (const event of batch) {
           if (event.answer !== undefined && !stored) {
             this.encoder.continueFrom(event.seq); // a success that could not be stored is withdrawn
+            this.successWithdrawn = true;
             continue;
           }
+          if (!stored) this.liveOnly.push({ seq: event.seq, type: event.type, frameText: event.frameText });
           this.sink.deliver(this.run, event.seq, event.frameText);
         }
       }

@@ -23,6 +23,27 @@ export class RunPersistenceError extends Error {
   }
 }
 
+/** A run event as stored: its seq, type and the exact text delivered. */
+export interface DeliveredRunEvent {
+  readonly seq: number;
+  readonly type: RunEventType;
+  readonly frameText: string;
+}
+
+/**
+ * What a run delivered without storing it, once storing failed: the failed
+ * batch and every event after it, and whether a success was withdrawn whose
+ * write may have committed all the same (its answer lost on the way back).
+ * Storage is made to say exactly this once PostgreSQL is back, so that a
+ * resume replays what the connected clients saw, to its end.
+ */
+export interface UnstoredTail {
+  readonly events: readonly DeliveredRunEvent[];
+  readonly successWithdrawn: boolean;
+}
+
+export const NOTHING_UNSTORED: UnstoredTail = { events: [], successWithdrawn: false };
+
 /**
  * One run's events, as its agent emits them (RunEventEmitter). The three ways
  * to emit say where the run is: `emit` while it goes on, `complete` for a
@@ -33,6 +54,8 @@ export interface RunEvents {
   readonly lastSeq: number;
   /** Why this run's events stopped being stored, once they did. */
   readonly persistenceFailure: RunPersistenceError | null;
+  /** Delivered but not stored, since persistenceFailure. */
+  readonly unstored: UnstoredTail;
   /** Emit one event; rejects with RunPersistenceError once storing has failed (the event is still delivered, live only). */
   emit<T extends RunEventType>(type: T, data: RunEventData[T]): Promise<void>;
   /** Emit an event of a failing run's ending: never throws; resolves once it is delivered. */

@@ -24,6 +24,10 @@ export interface RunManagerDeps {
 
 /** After the grace period, aborted runs get this long to announce their failure. */
 const ABORT_SETTLE_MS = 3000;
+/** A failed run's end that could not be stored (PostgreSQL down) is tried again this often... */
+const RECORD_RETRY_MS = 500;
+/** ...for this long, after which the run is left to the dead-instance sweep. */
+const RECORD_RETRY_WINDOW_MS = 10 * 60_000;
 
 /**
  * Owns the runs executing on this instance. Runs belong to the server, not to
@@ -32,6 +36,7 @@ const ABORT_SETTLE_MS = 3000;
 export class RunManager {
   private readonly active = new Map<RunId, { done: Promise<void>; controller: AbortController }>();
   private readonly bookkeeping: OutageLog;
+  private stopping = false;
 
   constructor(private readonly deps: RunManagerDeps) {
     this.bookkeeping = new OutageLog(deps.logger, 'recording run outcomes');
@@ -61,18 +66,33 @@ export class RunManager {
     if (claimed === false) return; // taken by another instance, or already done
     // PostgreSQL went away right after the commit: nothing of the run can be stored, so the agent is not asked
     // at all; the client is told at once that the run failed, and may retry (§5: failure is never silent).
+    const events = this.deps.eventsOf(identity);
     const runner = new AgentRunner(
-      { model: this.deps.model, tools: this.deps.tools, events: this.deps.eventsOf(identity), stepDelayMs: this.deps.stepDelayMs, signal },
+      { model: this.deps.model, tools: this.deps.tools, events, stepDelayMs: this.deps.stepDelayMs, signal },
       identity,
     );
     const outcome = claimed === true ? await runner.run(run.content) : await runner.failBeforeStart(claimed.lost);
-    if (outcome.status === 'error') {
+    if (outcome.status === 'error') void this.recordFailure(run.runId, outcome.error.code, events);
+  }
+
+  /**
+   * Stores a failed run's end: its status, and what it delivered while
+   * PostgreSQL was away (so a resume replays it to its end, and a success
+   * withdrawn live is withdrawn in storage too). Retried until PostgreSQL
+   * takes it, within a window; never throws.
+   */
+  private async recordFailure(runId: RunId, errorCode: string, events: RunEvents): Promise<void> {
+    const giveUpAt = Date.now() + RECORD_RETRY_WINDOW_MS;
+    for (;;) {
       try {
-        await runStore.recordFailure(run.runId, outcome.error.code);
+        await this.deps.runStore.recordFailure(runId, errorCode, events.unstored);
         this.bookkeeping.recovered();
+        return;
       } catch (err) {
         this.bookkeeping.failed(err);
+        if (this.stopping || Date.now() >= giveUpAt) return;
       }
+      await delay(RECORD_RETRY_MS);
     }
   }
 
@@ -81,6 +101,7 @@ export class RunManager {
    * with an error agent_completed.
    */
   async drain(graceMs: number): Promise<void> {
+    this.stopping = true;
     const deadline = Date.now() + graceMs;
     while (this.active.size > 0 && Date.now() < deadline) {
       await Promise.race([this.allDone(), delay(deadline - Date.now())]);

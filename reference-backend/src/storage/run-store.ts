@@ -1,5 +1,6 @@
 import { newMessageId, type RunId, type ThreadId, type UserId } from '../domain/ids';
 import type { RunEventType } from '../../../protocol/constants';
+import { NOTHING_UNSTORED, type UnstoredTail } from '../runs/run-events';
 import type { Database } from './database';
 import { RENEW_LEASE, type RunOwner } from './lease-store';
 
@@ -49,11 +50,31 @@ const INSERT_EVENTS_AND_SUCCEED = `WITH events AS (${INSERT_EVENTS}),
   succeeded AS (UPDATE runs SET status = 'succeeded', finished_at = now() WHERE run_id = $1::uuid)
   SELECT 1`;
 
+/**
+ * A failed run's end, in one statement: the events it delivered without
+ * storing them (stored now, replacing whatever a write of unknown outcome
+ * left under their seqs), the withdrawal of a success that may have
+ * committed (its answer deleted, $6), and the run's failure.
+ * $1 run, $2 error code, $3..$5 the events' columns, $6 success withdrawn.
+ */
+const RECORD_FAILURE = `WITH events AS (
+    INSERT INTO run_events (run_id, seq, type, frame_text)
+    SELECT $1::uuid, e.seq, e.type, e.frame_text FROM unnest($3::integer[], $4::text[], $5::text[]) AS e (seq, type, frame_text)
+    ON CONFLICT (run_id, seq) DO UPDATE SET type = EXCLUDED.type, frame_text = EXCLUDED.frame_text
+  ), withdrawn AS (
+    DELETE FROM messages WHERE run_id = $1::uuid AND role = 'assistant' AND $6::boolean
+  ), failed AS (
+    UPDATE runs SET status = 'failed', error_code = $2, finished_at = now()
+     WHERE run_id = $1::uuid AND (status <> 'succeeded' OR $6::boolean)
+  )
+  SELECT 1`;
+
 /** Runs and their persisted events. */
 export interface RunStore extends RunEventStore {
   /** Atomically take a pending run for `owner` (renewing its lease: a claim is a sign of life); true when this caller must run it. */
   claimRun(runId: RunId, owner: RunOwner): Promise<boolean>;
-  recordFailure(runId: RunId, errorCode: string): Promise<void>;
+  /** The run failed; `unstored` is what it delivered without storing it (stored now). */
+  recordFailure(runId: RunId, errorCode: string, unstored?: UnstoredTail): Promise<void>;
   /** True when the run exists and belongs to this user. */
   isOwnedBy(runId: RunId, userId: UserId): Promise<boolean>;
   /** The stored events with seq > afterSeq, in seq order. */
@@ -83,11 +104,9 @@ export class PostgresRunStore implements RunStore {
     await this.db.query(INSERT_EVENTS_AND_SUCCEED, [...columns, newMessageId(), answer.threadId, answer.userId, answer.summary]);
   }
 
-  async recordFailure(runId: RunId, errorCode: string): Promise<void> {
-    await this.db.query(
-      `UPDATE runs SET status = 'failed', error_code = $2, finished_at = now() WHERE run_id = $1 AND status <> 'succeeded'`,
-      [runId, errorCode],
-    );
+  async recordFailure(runId: RunId, errorCode: string, unstored: UnstoredTail = NOTHING_UNSTORED): Promise<void> {
+    const { events, successWithdrawn } = unstored;
+    await this.db.query(RECORD_FAILURE, [runId, errorCode, events.map((e) => e.seq), events.map((e) => e.type), events.map((e) => e.frameText), successWithdrawn]);
   }
 
   async isOwnedBy(runId: RunId, userId: UserId): Promise<boolean> {
