@@ -10,6 +10,8 @@ import { judgeNoSilenceDuringFaults } from './expectations/judges/degradation';
 import { ruleLedger, RULE_VERDICTS_MEDIA_TYPE } from './expectations/rule-ledger';
 import { readConversations } from './scenario/conversation';
 import { NOT_RUN_MEDIA_TYPE, unmetNeed } from './target/needs';
+import { preparePictures } from './report/timeline/pictures';
+import { attachScenarioPictures } from './report/timeline/attach';
 
 setWorldConstructor(GoldenPathWorld);
 // The longest a single step may take; each wait inside a step has its own,
@@ -17,6 +19,7 @@ setWorldConstructor(GoldenPathWorld);
 setDefaultTimeout(60_000);
 
 BeforeAll({ name: "check a deployment's token source before any scenario", timeout: 30_000 }, async function (this: { parameters: unknown }) {
+  preparePictures(); // the timelines' chart library loads while the backend starts
   try {
     await checkRemoteTarget(environmentProfile(this.parameters));
   } catch (error) {
@@ -48,7 +51,8 @@ Before({ tags: 'not @unit', name: 'connect to the backend under test, if it can 
  * then everything is closed and accounted for (no 1011, no drop), and the
  * rules, metrics and transcript are attached to the report.
  */
-After({ name: 'frame contract, exactly-once history, close everything, transcript, metrics and rules' }, async function (this: GoldenPathWorld, { result }) {
+After({ name: 'frame contract, exactly-once history, close everything, timeline, transcript, metrics and rules' }, async function (this: GoldenPathWorld, { result, pickle }) {
+  const stepsEndedAt = performance.now();
   let failure: Error | undefined;
   const check = async (judge: () => unknown): Promise<void> => {
     if (failure !== undefined) return;
@@ -67,6 +71,7 @@ After({ name: 'frame contract, exactly-once history, close everything, transcrip
     await check(async () => expect(await readConversations(user, this.target.historyEndpoint)).to.holdExactlyWhatHappened(user));
   }
   await this.dispose();
+  const drawing = await attachScenarioPictures(this, pickle, stepsEndedAt).then(() => undefined, (error: unknown) => error as Error);
   const text = scenarioTranscript(users, this.startedAt);
   if (text !== '') this.attach(`Transcript (times from the scenario's start)\n${text}`, 'text/plain');
   const added = metricsDelta(metricsAtStart, currentMetrics());
@@ -76,6 +81,7 @@ After({ name: 'frame contract, exactly-once history, close everything, transcrip
   if (failure !== undefined) ruleLedger.recordFailure(failure.message);
   this.attach(JSON.stringify(ruleLedger.verdicts()), RULE_VERDICTS_MEDIA_TYPE);
   if (result?.status === Status.FAILED || failure !== undefined) this.attach(`Content seed of this scenario: ${this.random.seed} (replay with GOLDEN_PATH_SEED=${this.random.seed})`, 'text/plain');
+  failure ??= drawing;
   if (failure !== undefined) throw failure;
 });
 

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import type * as Playwright from 'playwright-core';
+import { chooseChromium } from './chromium';
 
 /** playwright-core takes half a second to load: only the browser scenario pays for it. */
 function playwright(): typeof Playwright {
@@ -14,11 +14,18 @@ function playwright(): typeof Playwright {
 }
 
 /**
- * A real browser as a chat client: headless Chromium (Debian's `chromium`
- * package, driven by playwright-core) loads a page from a tiny local web
+ * A real browser as a chat client: headless Chromium (GOLDEN_PATH_CHROMIUM,
+ * the system's, or the one inside the @sparticuz/chromium package — see
+ * chromium.ts — driven by playwright-core) loads a page from a tiny local web
  * server, and the page opens the WebSocket the only way a browser can —
  * with the token in the subprotocols (PROTOCOL §3) — asks one question and
  * collects every frame until the run completes.
+ *
+ * A deployment whose certificate is signed by a private CA (GOLDEN_PATH_CA_FILE)
+ * cannot be trusted by Chromium without installing the CA into its
+ * certificate store, so then, and only then, the browser is told to accept
+ * certificate errors (Playwright's ignoreHTTPSErrors); the suite's own
+ * clients check the certificate against the CA as usual.
  */
 
 /** What the page saw, in page time (ms since it started connecting). */
@@ -29,6 +36,8 @@ export interface BrowserChatOutcome {
   /** 'completed' when agent_completed of the page's run arrived; otherwise why the page stopped. */
   readonly ending: string;
   readonly errors: readonly string[];
+  /** performance.now() in the suite's process when the page began to connect (page times count from it). */
+  readonly startedAt: number;
 }
 
 export interface BrowserChatRequest {
@@ -85,24 +94,6 @@ window.goldenPathChat = function (request) {
 };
 </script></body></html>`;
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-/** The Chromium binary: GOLDEN_PATH_CHROMIUM, or Debian's; a clear refusal naming the fix when there is none. */
-export function chromiumExecutable(env: NodeJS.ProcessEnv = process.env): string {
-  const given = env.GOLDEN_PATH_CHROMIUM?.trim();
-  const candidates = given !== undefined && given !== '' ? [given] : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
-  const found = candidates.find((candidate) => existsSync(candidate));
-  if (found === undefined) {
-    throw new Error(
-      given !== undefined && given !== ''
-        ? `GOLDEN_PATH_CHROMIUM names ${given}, which does not exist: point it at a Chromium or Chrome binary`
-        : 'the browser scenario needs headless Chromium and none is installed: run `apt-get install chromium` (Debian/Ubuntu), ' +
-            'or set GOLDEN_PATH_CHROMIUM to a Chromium or Chrome binary',
-    );
-  }
-  return found;
-}
-
 export class BrowserChat {
   private constructor(
     private readonly context: BrowserContext,
@@ -111,9 +102,13 @@ export class BrowserChat {
     private readonly profileDir: string,
   ) {}
 
-  /** Starts the page server and a headless Chromium with a fresh profile. */
-  static async launch(timeoutMs: number): Promise<BrowserChat> {
-    const executablePath = chromiumExecutable();
+  /**
+   * Starts the page server and a headless Chromium with a fresh profile.
+   * `privateCa`: the deployment's certificate is signed by a private CA (GOLDEN_PATH_CA_FILE),
+   * which the browser is then told to accept (see above).
+   */
+  static async launch(timeoutMs: number, options: { privateCa?: boolean } = {}): Promise<BrowserChat> {
+    const chromium = await chooseChromium();
     const server = createServer((_request, response) => {
       response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
       response.end(PAGE);
@@ -125,12 +120,18 @@ export class BrowserChat {
     const pageUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     const profileDir = await mkdtemp(join(tmpdir(), 'golden-path-chromium-'));
     try {
-      const context = await playwright().chromium.launchPersistentContext(profileDir, { executablePath, headless: true, args: CHROMIUM_ARGS, timeout: timeoutMs });
+      const context = await playwright().chromium.launchPersistentContext(profileDir, {
+        executablePath: chromium.executablePath,
+        headless: true,
+        args: [...chromium.args],
+        timeout: timeoutMs,
+        ignoreHTTPSErrors: options.privateCa === true,
+      });
       return new BrowserChat(context, server, pageUrl, profileDir);
     } catch (error) {
       await closeServer(server);
       await rm(profileDir, { recursive: true, force: true });
-      throw new Error(`headless Chromium (${executablePath}) did not start within ${(timeoutMs / 1000).toFixed(0)} s: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`headless Chromium (${chromium.source}) did not start within ${(timeoutMs / 1000).toFixed(0)} s: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
@@ -138,10 +139,12 @@ export class BrowserChat {
   async chat(request: BrowserChatRequest, loadTimeoutMs: number): Promise<BrowserChatOutcome> {
     const page = await this.context.newPage();
     await page.goto(this.pageUrl, { timeout: loadTimeoutMs });
-    return page.evaluate(
-      (args) => (globalThis as unknown as { goldenPathChat: (given: typeof args) => Promise<BrowserChatOutcome> }).goldenPathChat(args),
+    const startedAt = performance.now();
+    const seen = await page.evaluate(
+      (args) => (globalThis as unknown as { goldenPathChat: (given: typeof args) => Promise<Omit<BrowserChatOutcome, 'startedAt'>> }).goldenPathChat(args),
       request,
     );
+    return { ...seen, startedAt };
   }
 
   /** Closes the browser and the page server, and removes the browser profile. */

@@ -121,3 +121,11 @@ export function environmentProfile(parameters: unknown): EnvironmentProfile {
 function positive(value: unknown): boolean {
   return typeof value === 'number' && Number.isFinite(value) && value > 0;
 }
+
+/**
+ * The seed plan's figures for time to a ready chat in a handshake storm. They
+ * are benchmark figures (npm run bench prints them beside what it measured),
+ * drawn as reference lines on a storm scenario's histogram; no scenario fails
+ * on them, because a busy machine would fail a correct backend.
+ */
+export const SEED_PLAN_STORM_READINESS = { p50Ms: 100, p99Ms: 250 } as const;

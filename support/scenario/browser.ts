@@ -10,8 +10,10 @@ export interface BrowserVisit {
   readonly user: ChatUser;
   readonly clientMessageId: string;
   readonly outcome: BrowserChatOutcome;
-  /** The page's frames as the suite's own records. */
+  /** The page's frames as the suite's own records (receivedAt in page time, from startedAt). */
   readonly frames: readonly ReceivedFrame[];
+  /** performance.now() when the page began to connect. */
+  readonly startedAt: number;
 }
 
 /** The browsers of the scenario (created on first use). */
@@ -31,7 +33,7 @@ export class BrowserVisits {
  * question and collects every frame until the run completes.
  */
 export async function asksFromBrowser(world: GoldenPathWorld, user: ChatUser): Promise<BrowserVisit> {
-  const browser = await BrowserChat.launch(world.profile.browserLaunchTimeoutMs);
+  const browser = await BrowserChat.launch(world.profile.browserLaunchTimeoutMs, { privateCa: world.target.endpoint.ca !== undefined });
   world.defer(() => browser.close());
   const request = spendAnalysisRequest(user.random);
   const clientMessageId = newClientMessageId();
@@ -46,7 +48,7 @@ export async function asksFromBrowser(world: GoldenPathWorld, user: ChatUser): P
     world.profile.browserLaunchTimeoutMs,
   );
   const frames = outcome.frames.map((frame, index) => ({ index, receivedAt: frame.at, text: frame.text, frame: parseServerFrame(frame.text) }));
-  const visit: BrowserVisit = { user, clientMessageId, outcome, frames };
+  const visit: BrowserVisit = { user, clientMessageId, outcome, frames, startedAt: outcome.startedAt };
   world.state(BrowserVisits).visits.push(visit);
   return visit;
 }

@@ -9,6 +9,9 @@ export class OwnedProcess {
   private readonly stdoutTail: string[] = [];
   private readonly stderrTail: string[] = [];
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  /** performance.now() of the first signal the suite sent it, and of its exit (for the report's timeline). */
+  signalledAt: number | undefined;
+  exitedAt: number | undefined;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   private constructor(readonly label: string, private readonly child: ChildProcess) {
@@ -16,6 +19,7 @@ export class OwnedProcess {
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.exitInfo = { code, signal };
+        this.exitedAt = performance.now();
         live.delete(this);
         resolve(this.exitInfo);
       });
@@ -56,6 +60,7 @@ export class OwnedProcess {
 
   signal(signal: NodeJS.Signals): void {
     if (this.hasExited || this.child.pid === undefined) return;
+    this.signalledAt ??= performance.now();
     signalGroup(this.child.pid, signal);
   }
 

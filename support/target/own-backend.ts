@@ -12,6 +12,8 @@ import { launchBackend, requireLaunchSettings } from './suite-environment';
 export class OwnBackend {
   /** How each earlier process of this backend ended (one per restart). */
   readonly exits: Array<{ readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly at: number }> = [];
+  /** When a step restarted or killed it: from the signal until it served again (a restart) or exited (a kill); for the report's timeline. */
+  readonly interruptions: Array<{ readonly kind: 'restart' | 'crash'; readonly from: number; readonly to: number }> = [];
 
   private constructor(
     readonly label: string,
@@ -60,20 +62,24 @@ export class OwnBackend {
   /** SIGTERM, wait for the exit (SIGKILL after the grace period), then the same command again on the same port. */
   async restart(profile: EnvironmentProfile): Promise<void> {
     const previous = this.current;
+    const from = performance.now();
     previous.process.signal('SIGTERM');
     const timer = setTimeout(() => previous.process.signal('SIGKILL'), profile.shutdownGraceMs);
     const exit = await previous.process.exited;
     clearTimeout(timer);
     this.exits.push({ ...exit, at: performance.now() });
     this.current = await LaunchedBackend.start(previous.launch, previous.port);
+    this.interruptions.push({ kind: 'restart', from, to: performance.now() });
   }
 
   /** SIGKILL, as a crash would: the process dies at once, its sockets without a close frame. Resolves once it is dead, with when it died. */
   async kill(): Promise<number> {
+    const from = performance.now();
     this.current.process.signal('SIGKILL');
     const exit = await this.current.process.exited;
     const at = performance.now();
     this.exits.push({ ...exit, at });
+    this.interruptions.push({ kind: 'crash', from, to: at });
     return at;
   }
 
