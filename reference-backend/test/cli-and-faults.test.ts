@@ -26,6 +26,7 @@ void describe('fault registry', () => {
       'idempotency',
       'race_conditions',
       'service_dependencies',
+      'test_tokens',
     ]);
   });
 
