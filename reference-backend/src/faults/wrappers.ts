@@ -6,6 +6,7 @@ import type { FaultWrapper } from './fault-wrapper';
 import { HISTORY_FAULTS } from './history';
 import { HOSTILE_INPUT_FAULTS } from './hostile-input';
 import { IDEMPOTENCY_FAULTS } from './idempotency';
+import { LIFECYCLE_FAULTS } from './lifecycle';
 import { RACE_CONDITION_FAULTS } from './race-conditions';
 import { SERVICE_DEPENDENCY_FAULTS } from './service-dependencies';
 
@@ -19,4 +20,5 @@ export const FAULT_WRAPPERS: { readonly [Name in FaultName]: FaultWrapper } = {
   ...FACTORY_INITIALIZATION_FAULTS,
   ...AUTHENTICATION_FAULTS,
   ...HOSTILE_INPUT_FAULTS,
+  ...LIFECYCLE_FAULTS,
 };

@@ -4,6 +4,7 @@ import type { ToolRegistry } from '../agent/runtime/tool-registry';
 import type { ConnectionId, RunId } from '../domain/ids';
 import { describeError, OutageLog, type Logger } from '../logger';
 import type { RunTicket } from '../storage/chat-store';
+import type { RunDrain } from '../lifecycle/drain';
 import type { RunOwner } from '../storage/lease-store';
 import type { RunStore } from '../storage/run-store';
 import { delay, withTimeout } from '../util/timing';
@@ -28,7 +29,7 @@ const ABORT_SETTLE_MS = 3000;
  * Owns the runs executing on this instance. Runs belong to the server, not to
  * a socket: they go on when the socket that started them closes.
  */
-export class RunManager {
+export class RunManager implements RunDrain {
   private readonly active = new Map<RunId, { done: Promise<void>; controller: AbortController }>();
   private readonly bookkeeping: OutageLog;
 
@@ -80,15 +81,16 @@ export class RunManager {
     }
   }
 
-  /**
-   * Let in-flight runs finish within `graceMs`; then abort the rest, which end
-   * with an error agent_completed.
-   */
-  async drain(graceMs: number): Promise<void> {
+  /** Let in-flight runs finish within `graceMs` (the first half of a drain). */
+  async settle(graceMs: number): Promise<void> {
     const deadline = Date.now() + graceMs;
     while (this.active.size > 0 && Date.now() < deadline) {
       await Promise.race([this.allDone(), delay(deadline - Date.now())]);
     }
+  }
+
+  /** Abort the runs still going, which end with an error agent_completed (the second half of a drain). */
+  async abortRemaining(): Promise<void> {
     if (this.active.size === 0) return;
     for (const { controller } of this.active.values()) controller.abort();
     await withTimeout(this.allDone(), ABORT_SETTLE_MS, 'aborting runs').catch((err: unknown) =>
