@@ -59,7 +59,7 @@ Feature: Start-up and shut-down — refuse to start broken, start together, stop
 
   @e2e @needs_control @GP-1.6 @GP-1.9
   Scenario: During a deploy a new tab is not let in, and a new question is told to retry elsewhere
-    Given a chat service with a patient agent, whose database and cache can fail
+    Given a chat service with a very slow agent, whose database and cache can fail
     And Alice is signed in
     And Alice has the chat open
     When Alice asks the agent to analyse her AI spend
