@@ -1,8 +1,8 @@
 import { Then, When } from '@cucumber/cucumber';
 import type { ChatUser } from '../support/actors/chat-user';
 import {
-  bothInstancesReady, closedAsGoingAway, exitsCleanly, exitsWithAnError, namesTheVariable, neverAnswered, newQuestionToldUnavailable, newTabNotLetIn, runStillCompletes,
-  toldTheRunFailedBeforeGoodbye,
+  bothInstancesReady, closedAsGoingAway, exitsCleanly, exitsWithAnError, namesTheVariable, neverAnswered, newQuestionToldUnavailable, newTabNotLetIn, reportsItselfHealthy,
+  runStillCompletes, toldTheRunFailedBeforeGoodbye,
 } from '../support/expectations/deployments';
 import { asksAndKnocksDuringShutdown, shutdownDuringRun, startMisconfigured, twoInstancesStartTogether } from '../support/scenario/deployments';
 import type { GoldenPathWorld } from '../support/world';
@@ -61,4 +61,8 @@ Then("{actor}'s new tab is not let in", function (user: ChatUser) {
 
 Then('{actor} is told the run failed, with an explanation, before her/his/their connection is closed as the service going away', function (this: GoldenPathWorld, user: ChatUser) {
   return toldTheRunFailedBeforeGoodbye(this, user);
+});
+
+Then('the chat service reports itself healthy', function (this: GoldenPathWorld) {
+  return reportsItselfHealthy(this);
 });

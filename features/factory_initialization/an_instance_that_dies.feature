@@ -16,7 +16,7 @@ Feature: An instance that dies — its runs are ended with an explanation, never
                     half-written answer that will never come, and they conclude
                     the product is broken
 
-  @mission_critical @e2e @needs_control @GP-5.25
+  @mission_critical @e2e @needs_control @GP-5.25 @GP-9.2
   Scenario: Alice's instance dies mid-answer; the other instance ends her run and she is told to ask again
     Given the chat service runs as two instances sharing one database and cache, with a slow agent
     And Alice is signed in

@@ -36,6 +36,11 @@ Feature: Start-up and shut-down — refuse to start broken, start together, stop
       | no cache address                       | REDIS_URL    |
       | a cache address that is not a URL      | REDIS_URL    |
 
+  @integration @GP-2.1 @GP-2.3
+  Scenario: A running service tells the platform it is healthy and ready to serve
+    Then the chat service reports itself healthy
+    And the chat service reports itself ready
+
   @mission_critical @integration @needs_control @GP-1.1
   Scenario: Two instances deployed at the same moment on an empty database both come up
     When two instances of the chat service start at the same moment on an empty database
@@ -54,7 +59,7 @@ Feature: Start-up and shut-down — refuse to start broken, start together, stop
 
   @e2e @needs_control @GP-1.6 @GP-1.9
   Scenario: During a deploy a new tab is not let in, and a new question is told to retry elsewhere
-    Given a chat service with a patient agent, whose database and cache can fail
+    Given a chat service with a very slow agent, whose database and cache can fail
     And Alice is signed in
     And Alice has the chat open
     When Alice asks the agent to analyse her AI spend

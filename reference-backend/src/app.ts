@@ -24,7 +24,7 @@ import { ConnectionSlots } from './connection/connection-slots';
 import { ClientFrameDispatcher } from './connection/frame-handling';
 import { LocalConnections } from './connection/local-connections';
 import { OpenConnectionSet } from './connection/open-connections';
-import type { UserContext } from './connection/user-context';
+import { authenticate, type UserContext } from './connection/user-context';
 import { decorate, NO_DECORATORS, type Decorators } from './decorators';
 import { clientFrameReader } from './frames/client-frames';
 import { DependencyMonitor } from './health/dependency-monitor';
@@ -44,6 +44,7 @@ import { PostgresChatStore } from './storage/chat-store';
 import { Database } from './storage/database';
 import { PostgresRunStore } from './storage/run-store';
 import { migrateSchema } from './storage/schema';
+import { PROTOCOL_DRAIN } from './lifecycle/drain';
 import { delay, withTimeout } from './util/timing';
 
 /** Shutdown: how much of the protocol's drain bound is kept for announcing the failed runs. */
@@ -88,7 +89,7 @@ export const startServer: StartServer = async (config, logger, decorators = NO_D
   const sink = decorate(decorators.runEventSink, fanout, { local: localDelivery, connections });
 
   let schemaReady = false;
-  const monitor = new DependencyMonitor({
+  const monitor = new DependencyMonitor(decorate(decorators.dependencyProbes, {
     postgres: async () => {
       if (!schemaReady) {
         await migrateSchema(db);
@@ -100,7 +101,7 @@ export const startServer: StartServer = async (config, logger, decorators = NO_D
       return true;
     },
     redis: () => bus.ping(),
-  });
+  }, {}));
 
   const tools = new ToolRegistry([extractSpendFiguresTool, lookupSpendHistoryTool(chatStore), analyseCostBreakdownTool, recommendOptimizationsTool]);
   const model = createAgentModel(config.agentModel, { tools: tools.list() });
@@ -116,11 +117,14 @@ export const startServer: StartServer = async (config, logger, decorators = NO_D
     owner,
     logger,
   });
+  const runDrain = decorate(decorators.runDrain, runs, {});
   const reaper = decorate(decorators.runReaper, new LeaseRunReaper({ leases: leaseStore, owner, sink: fanout, agentName: model.name, logger }), {});
   const lease = new InstanceLease({ leases: leaseStore, reaper, owner, storageReady: () => schemaReady, logger });
 
   let shuttingDown = false;
-  const isShuttingDown = (): boolean => shuttingDown;
+  const drainGate = decorate(decorators.drainGate, PROTOCOL_DRAIN, {});
+  const isShuttingDown = (): boolean => shuttingDown && drainGate.refusesQuestions;
+  const refusesHandshakes = (): boolean => shuttingDown && drainGate.refusesHandshakes;
   const chatHandler = new ChatFrameHandler({
     chatStore,
     runStore,
@@ -167,7 +171,7 @@ export const startServer: StartServer = async (config, logger, decorators = NO_D
   const gateway = new WebSocketGateway({
     verifier,
     slots: new ConnectionSlots(),
-    isShuttingDown,
+    isShuttingDown: refusesHandshakes,
     logger,
     maxMessageBytes: policy.maxMessageBytes,
     readToken: decorate(decorators.handshakeToken, headerOrSubprotocolToken, {}),
@@ -187,7 +191,16 @@ export const startServer: StartServer = async (config, logger, decorators = NO_D
   const server = createServer(
     decorate(
       decorators.httpApi,
-      createHttpApi({ instanceId: config.instanceId, openConnections: () => openConnections.count, monitor, verifier, chatStore, logger, testTokens }),
+      createHttpApi({
+        instanceId: config.instanceId,
+        openConnections: () => openConnections.count,
+        readiness: decorate(decorators.readinessView, monitor, {}),
+        dependencies: monitor,
+        authenticate: decorate(decorators.historyAuthentication, (token: string | null) => authenticate(verifier, token), { verifier }),
+        chatStore,
+        logger,
+        testTokens,
+      }),
       {},
     ),
   );
@@ -215,9 +228,10 @@ export const startServer: StartServer = async (config, logger, decorators = NO_D
   const shutdown = (): Promise<void> => {
     shutdownPromise ??= (async () => {
       shuttingDown = true;
-      server.close();
+      if (drainGate.closesListener) server.close();
       server.closeIdleConnections();
-      await runs.drain(SHUTDOWN_RUN_GRACE_MS);
+      await runDrain.settle(SHUTDOWN_RUN_GRACE_MS);
+      await runDrain.abortRemaining();
       await withTimeout(lease.release(), SHUTDOWN_POOL_CLOSE_MS, 'releasing the instance lease').catch((err: unknown) => logger.warn(describeError(err)));
       const open = openConnections.all();
       for (const connection of open) connection.close(CloseCode.GoingAway, 'server shutting down');

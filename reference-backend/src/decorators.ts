@@ -23,6 +23,10 @@ import type { Database } from './storage/database';
 import type { RunStore } from './storage/run-store';
 import type { LeaseStore } from './storage/lease-store';
 import type { RunReaper } from './runs/run-reaper';
+import type { DrainGate, RunDrain } from './lifecycle/drain';
+import type { AuthenticateRequest, ReadinessView } from './http/http-api';
+import type { HealthProbe } from './health/dependency-monitor';
+import type { Dependency } from '../../protocol/constants';
 
 /**
  * Wraps one component: gets it as the composition root built it (and the
@@ -88,6 +92,16 @@ export interface Decorators {
   readonly leaseStore?: Decorator<LeaseStore, { readonly db: Database }>;
   /** One pass over the runs of dead instances: at startup, then every tick of the lease. */
   readonly runReaper?: Decorator<RunReaper>;
+  /** How PostgreSQL and Redis are probed (the PostgreSQL probe also makes the schema). */
+  readonly dependencyProbes?: Decorator<Readonly<Record<Dependency, HealthProbe>>>;
+  /** What /health/ready tells. */
+  readonly readinessView?: Decorator<ReadinessView>;
+  /** Who a history request comes from. */
+  readonly historyAuthentication?: Decorator<AuthenticateRequest, { readonly verifier: TokenVerifier }>;
+  /** What a draining instance refuses. */
+  readonly drainGate?: Decorator<DrainGate>;
+  /** The runs' part of a drain: let them finish, then end the rest. */
+  readonly runDrain?: Decorator<RunDrain>;
 }
 
 export const NO_DECORATORS: Decorators = {};

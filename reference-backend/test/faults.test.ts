@@ -41,7 +41,7 @@ void describe('fault catalogue and wrappers', () => {
     }
   });
 
-  void it('leaves room for the protocol rule ids a fault breaks', () => {
+  void it('leaves room for the protocol rule ids (and the suite targets, TGT-*) a fault breaks', () => {
     for (const fault of FAULTS) {
       if (fault.rules === undefined) continue;
       assert.ok(fault.rules.every((rule) => /^(GP-\d+(\.\d+)*|TGT-[a-z-]+)$/.test(rule)), fault.name);

@@ -56,6 +56,11 @@ export async function tabOnInstanceCatchesUp(world: GoldenPathWorld, user: ChatU
   expect(user).to.haveSeenEveryEventOf(resume.runId);
 }
 
+/** PROTOCOL §2: GET /health answers 200 with the published body. */
+export async function reportsItselfHealthy(world: GoldenPathWorld): Promise<void> {
+  expect(await readHealth(world.target.endpoint, world.profile.replyWithinMs)).to.beHealthy('while it runs');
+}
+
 /** PROTOCOL §1: /health shows the INSTANCE_ID each instance was started with. */
 export async function eachInstanceGivesItsName(world: GoldenPathWorld): Promise<void> {
   const violations = [];

@@ -250,17 +250,6 @@ export const FAULT_CATALOGUE = [
     area: 'factory_initialization', rules: ['GP-2.11'],
     description: "GET /api/threads/{id}/messages returns another user's thread (200 with its messages) instead of 404.",
   },
-  {
-    name: 'no_sweeper',
-    area: 'factory_initialization', rules: ['GP-5.25'],
-    description: "The runs of dead instances are looked for once, at startup, never again: a run whose instance dies while the others are up stays open.",
-  },
-  {
-    name: 'no_startup_sweep',
-    area: 'factory_initialization', rules: ['GP-5.26'],
-    description:
-      'A starting instance takes every run under its own INSTANCE_ID for its own: the runs its previous life left open when it died are never ended (other instances\' dead runs still are).',
-  },
   // authentication
   {
     name: 'accept_expired',
@@ -433,6 +422,114 @@ export const FAULT_CATALOGUE = [
     name: 'limit_off_by_one',
     area: 'hostile_input', rules: ['GP-8.5'],
     description: 'The rate limit refuses the 20th frame of a second (19 are served).',
+  },
+  // the instance's life: configuration, startup, health, drain, death (faults/lifecycle.ts)
+  {
+    name: 'config_error_unnamed',
+    area: 'factory_initialization', rules: ['GP-1.3'],
+    description: 'A configuration error is reported as one generic line ("the environment is not a valid configuration") that names no variable; the process still exits 78 before listening.',
+  },
+  {
+    name: 'listens_before_config_check',
+    area: 'factory_initialization', rules: ['GP-1.4'],
+    description: 'The server starts listening (answering 503 to everything) before the configuration is checked; 1.5 s later it prints the configuration error and exits 78.',
+  },
+  {
+    name: 'startup_migration_cached',
+    area: 'service_dependencies', rules: ['GP-1.5', 'GP-6.4'],
+    description: 'The first PostgreSQL probe (which makes the schema) is kept as a promise: when PostgreSQL was down at startup, the service reports itself unavailable forever, even once PostgreSQL is back.',
+  },
+  {
+    name: 'drain_admits_handshakes',
+    area: 'factory_initialization', rules: ['GP-1.6'],
+    description: 'On SIGTERM the listener is closed only after the drain, and the upgrade path ignores the drain: a handshake during the drain gets a 101.',
+  },
+  {
+    name: 'drain_abandons_late_runs',
+    area: 'factory_initialization', rules: ['GP-1.8'],
+    description: 'On SIGTERM the drain waits its grace period, then closes the sockets and exits: runs still going are abandoned without an agent_completed.',
+  },
+  {
+    name: 'drain_accepts_questions',
+    area: 'factory_initialization', rules: ['GP-1.9'],
+    description: 'During the drain a user_message is accepted and run, instead of answered SERVICE_UNAVAILABLE.',
+  },
+  {
+    name: 'shutdown_exits_1',
+    area: 'factory_initialization', rules: ['GP-1.11'],
+    description: 'The last step of the graceful shutdown throws ("Cannot use a pool after calling end on the pool"), so the process exits 1 after an otherwise clean drain.',
+  },
+  {
+    name: 'step_delay_thoughts_only',
+    area: 'factory_initialization', rules: ['GP-1.12'],
+    description: 'AGENT_STEP_DELAY_MS is applied after each agent_thinking, never to a tool call: tool calls complete at once.',
+  },
+  {
+    name: 'instance_id_ignored',
+    area: 'factory_initialization', rules: ['GP-1.13'],
+    description: 'The instance names itself hostname-pid whatever INSTANCE_ID says, on /health and everywhere else.',
+  },
+  {
+    name: 'health_says_healthy',
+    area: 'factory_initialization', rules: ['GP-2.1'],
+    description: 'GET /health answers 200 {"status":"healthy",...} instead of "ok".',
+  },
+  {
+    name: 'ready_says_ok',
+    area: 'service_dependencies', rules: ['GP-2.3'],
+    description: 'GET /health/ready answers 200 {"status":"ok",...} instead of "ready" when every dependency is up (degraded and unavailable are right).',
+  },
+  {
+    name: 'readiness_debounced',
+    area: 'service_dependencies', rules: ['GP-2.6'],
+    description: '/health/ready reports a new status only once it held for 8 s (a debounce against flapping), so every change shows late.',
+  },
+  {
+    name: 'heartbeat_drops_everyone',
+    area: 'race_conditions', rules: ['GP-9.2'],
+    description: 'A heartbeat that never hears the pongs: every connection is terminated, without a close frame, two beats (2 s) after it opened.',
+  },
+  {
+    name: 'no_sweeper',
+    area: 'factory_initialization', rules: ['GP-5.25'],
+    description: "The runs of dead instances are looked for once, at startup, never again: a run whose instance dies while the others are up stays open.",
+  },
+  {
+    name: 'no_startup_sweep',
+    area: 'factory_initialization', rules: ['GP-5.26'],
+    description:
+      "A starting instance takes every run under its own INSTANCE_ID for its own: the runs its previous life left open when it died are never ended (other instances' dead runs still are).",
+  },
+  {
+    name: 'slow_query_retried_forever',
+    area: 'service_dependencies', rules: ['TGT-slow-database', 'GP-6.1'],
+    description: 'Each attempt to accept a user_message gets 700 ms and is retried until one succeeds: under a slow or silent database the message is never answered.',
+  },
+  // the history API (faults/lifecycle.ts)
+  {
+    name: 'history_latest_50',
+    area: 'history', rules: ['GP-2.7', 'GP-7.2'],
+    description: 'GET /api/threads/{id}/messages answers only the latest 50 messages of the thread.',
+  },
+  {
+    name: 'history_unordered',
+    area: 'history', rules: ['GP-2.7'],
+    description: 'GET /api/threads/{id}/messages orders the messages by message_id (a random UUID), not by creation.',
+  },
+  {
+    name: 'assistant_role_agent',
+    area: 'history', rules: ['GP-2.8'],
+    description: 'The history gives the assistant\'s answers the role "agent" instead of "assistant".',
+  },
+  {
+    name: 'history_token_decoded',
+    area: 'authentication', rules: ['GP-2.9'],
+    description: 'The history API reads the token\'s claims without verifying it: a forged, unsigned or expired token reads the conversation (a missing or unparsable one is still 401).',
+  },
+  {
+    name: 'history_read_not_required',
+    area: 'authentication', rules: ['GP-2.10'],
+    description: 'The history API accepts a valid token without the read permission (the socket still requires it).',
   },
 ] as const satisfies readonly FaultDefinition[];
 

@@ -6,7 +6,7 @@ import type { Acceptance, IncomingUserMessage } from '../storage/chat-store';
 import { Database, isDatabaseUnavailable } from '../storage/database';
 import { SCHEMA_STATEMENTS } from '../storage/schema';
 import { delay } from '../util/timing';
-import { chatStoreWith, leaseStoreWith } from './delegation';
+import { chatStoreWith } from './delegation';
 import type { FaultWrapper } from './fault-wrapper';
 
 /**
@@ -89,28 +89,6 @@ export const FACTORY_INITIALIZATION_FAULTS = {
           const owner = rows[0]?.user_id;
           return owner === undefined ? null : store.history(owner, threadId);
         },
-      }),
-  }),
-
-  no_sweeper: () => ({
-    // A setTimeout where a setInterval was meant: the reaper's pass at startup is its only one.
-    runReaper: (reaper) => {
-      let swept = false;
-      return {
-        sweep: async () => {
-          if (swept) return 0;
-          swept = true;
-          return reaper.sweep();
-        },
-      };
-    },
-  }),
-
-  no_startup_sweep: () => ({
-    // "Runs under my own name are mine": what this instance's previous life left open is never taken for dead.
-    leaseStore: (store) =>
-      leaseStoreWith(store, {
-        orphanedRuns: async (owner, limit) => (await store.orphanedRuns(owner, limit)).filter((run) => run.ownerInstance !== owner.instanceId),
       }),
   }),
 } satisfies Record<string, FaultWrapper>;

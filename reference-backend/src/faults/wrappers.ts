@@ -8,6 +8,7 @@ import type { FaultWrapper } from './fault-wrapper';
 import { HISTORY_FAULTS } from './history';
 import { HOSTILE_INPUT_FAULTS } from './hostile-input';
 import { IDEMPOTENCY_FAULTS } from './idempotency';
+import { LIFECYCLE_FAULTS } from './lifecycle';
 import { RACE_CONDITION_FAULTS } from './race-conditions';
 import { RUN_TIMING_FAULTS } from './run-timing';
 import { SERVICE_DEPENDENCY_FAULTS } from './service-dependencies';
@@ -27,4 +28,5 @@ export const FAULT_WRAPPERS: { readonly [Name in FaultName]: FaultWrapper } = {
   ...HOSTILE_INPUT_FAULTS,
   ...TEST_TOKEN_FAULTS,
   ...FRAME_FAULTS,
+  ...LIFECYCLE_FAULTS,
 };

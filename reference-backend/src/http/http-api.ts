@@ -1,21 +1,30 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { HttpPath, READINESS_STATUS, WEBSOCKET_PATH } from '../../../protocol/constants';
-import type { TokenVerifier } from '../auth/jwt-verifier';
+import { HttpPath, READINESS_STATUS, WEBSOCKET_PATH, type Dependency, type ReadinessStatus } from '../../../protocol/constants';
 import { bearerToken } from '../auth/token-extraction';
-import { authenticate } from '../connection/user-context';
+import type { Authentication } from '../connection/user-context';
 import { parseThreadId } from '../domain/ids';
-import type { DependencyMonitor } from '../health/dependency-monitor';
+import type { DependencyStatus, DependencyStatusView } from '../health/dependency-monitor';
 import type { Logger } from '../logger';
 import type { ChatStore } from '../storage/chat-store';
 import { isDatabaseUnavailable } from '../storage/database';
 import { sendError, sendJson } from './responses';
 import { answerTestTokenRequest, type TestTokenRouteDeps } from './test-token-route';
 
+/** Who a history request comes from (protocol §2: §3's token rules, `read` needed). */
+export type AuthenticateRequest = (token: string | null) => Authentication;
+
+/** What /health/ready tells (health/dependency-monitor.ts). */
+export interface ReadinessView {
+  readiness(): ReadinessStatus;
+  snapshot(): Record<Dependency, DependencyStatus>;
+}
+
 export interface HttpApiDeps {
   readonly instanceId: string;
   readonly openConnections: () => number;
-  readonly monitor: DependencyMonitor;
-  readonly verifier: TokenVerifier;
+  readonly readiness: ReadinessView;
+  readonly dependencies: DependencyStatusView;
+  readonly authenticate: AuthenticateRequest;
   readonly chatStore: ChatStore;
   readonly logger: Logger;
   /** PROTOCOL §10: present only when E2E_TOKEN_KEY is set; without it the path is unknown (404). */
@@ -62,16 +71,16 @@ async function handle(deps: HttpApiDeps, req: IncomingMessage, res: ServerRespon
     return sendJson(res, 200, { status: 'ok', instance_id: deps.instanceId, connections: deps.openConnections(), memory: memoryFigures() });
   }
   if (path === HttpPath.readiness) {
-    const readiness = deps.monitor.readiness();
-    return sendJson(res, READINESS_STATUS[readiness], { status: readiness, dependencies: deps.monitor.snapshot() });
+    const readiness = deps.readiness.readiness();
+    return sendJson(res, READINESS_STATUS[readiness], { status: readiness, dependencies: deps.readiness.snapshot() });
   }
   if (path === WEBSOCKET_PATH) return sendError(res, 426, 'UPGRADE_REQUIRED', `${WEBSOCKET_PATH} accepts WebSocket upgrades only`);
 
-  const auth = authenticate(deps.verifier, bearerToken(req.headers));
+  const auth = deps.authenticate(bearerToken(req.headers));
   if (!auth.ok) return sendError(res, auth.status, auth.code, auth.message);
   const threadId = parseThreadId(safeDecode(historySegment ?? ''));
   if (threadId === null) return sendError(res, 404, 'NOT_FOUND', 'thread not found');
-  if (!deps.monitor.isUp('postgres')) return sendError(res, 503, 'SERVICE_UNAVAILABLE', 'PostgreSQL is unavailable');
+  if (!deps.dependencies.isUp('postgres')) return sendError(res, 503, 'SERVICE_UNAVAILABLE', 'PostgreSQL is unavailable');
   try {
     const messages = await deps.chatStore.history(auth.user.userId, threadId);
     if (messages === null) return sendError(res, 404, 'NOT_FOUND', 'thread not found');

@@ -4,6 +4,7 @@ import type { ToolExecutor } from '../agent/runtime/tool-registry';
 import type { ConnectionId, RunId } from '../domain/ids';
 import { describeError, OutageLog, type Logger } from '../logger';
 import type { RunTicket } from '../storage/chat-store';
+import type { RunDrain } from '../lifecycle/drain';
 import type { RunOwner } from '../storage/lease-store';
 import { isDatabaseUnavailable } from '../storage/database';
 import type { RunStore } from '../storage/run-store';
@@ -33,7 +34,7 @@ const RECORD_RETRY_WINDOW_MS = 10 * 60_000;
  * Owns the runs executing on this instance. Runs belong to the server, not to
  * a socket: they go on when the socket that started them closes.
  */
-export class RunManager {
+export class RunManager implements RunDrain {
   private readonly active = new Map<RunId, { done: Promise<void>; controller: AbortController }>();
   private readonly bookkeeping: OutageLog;
   private stopping = false;
@@ -96,16 +97,17 @@ export class RunManager {
     }
   }
 
-  /**
-   * Let in-flight runs finish within `graceMs`; then abort the rest, which end
-   * with an error agent_completed.
-   */
-  async drain(graceMs: number): Promise<void> {
+  /** Let in-flight runs finish within `graceMs` (the first half of a drain). */
+  async settle(graceMs: number): Promise<void> {
     this.stopping = true;
     const deadline = Date.now() + graceMs;
     while (this.active.size > 0 && Date.now() < deadline) {
       await Promise.race([this.allDone(), delay(deadline - Date.now())]);
     }
+  }
+
+  /** Abort the runs still going, which end with an error agent_completed (the second half of a drain). */
+  async abortRemaining(): Promise<void> {
     if (this.active.size === 0) return;
     for (const { controller } of this.active.values()) controller.abort();
     await withTimeout(this.allDone(), ABORT_SETTLE_MS, 'aborting runs').catch((err: unknown) =>

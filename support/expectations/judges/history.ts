@@ -28,6 +28,7 @@ export function judgeHistory(user: ChatUser, reads: readonly HistoryRead[]): Jud
     }
     const accepted = acceptedIn(user, threadId);
     for (const message of accepted) violations.push(...questionOnce(user, message, messages));
+    violations.push(...everyOne(user, threadId, accepted, messages));
     violations.push(...inOrder(user, accepted, messages));
     for (const run of uniqueRuns(user.watchedRuns.filter((candidate) => candidate.accepted.threadId === threadId))) violations.push(...answerOnce(user, run, messages));
   }
@@ -53,6 +54,14 @@ function questionOnce(user: ChatUser, message: SentMessage, messages: readonly H
     return [violation('GP-7.2', `${user.name}'s message ${short(id)} is stored with role ${JSON.stringify(copy.role)}, id ${JSON.stringify(copy.message_id)} (acknowledged as ${String(message.accepted?.messageId)}) and ${copy.content === message.request.content ? 'her text' : 'a different text'}: the conversation she reloads is not the one she had`)];
   }
   return [];
+}
+
+/** PROTOCOL §2: the history holds every message of the thread, however long it is — no page, no limit. */
+function everyOne(user: ChatUser, threadId: string, accepted: readonly SentMessage[], messages: readonly HistoryMessage[]): Violation[] {
+  const missing = accepted.map((message, index) => ({ message, index })).filter(({ message }) => !messages.some((stored) => stored.client_message_id === message.clientMessageId));
+  if (missing.length === 0) return [];
+  const positions = missing.slice(0, 5).map(({ index }) => `#${index + 1}`).join(', ');
+  return [violation('GP-2.7', `the history of ${user.name}'s thread ${short(threadId)} answered ${messages.length} messages and lacks ${missing.length} of the ${accepted.length} questions she asked in it (${positions}${missing.length > 5 ? ', …' : ''}): her conversation comes back incomplete`)];
 }
 
 function inOrder(user: ChatUser, accepted: readonly SentMessage[], messages: readonly HistoryMessage[]): Violation[] {
