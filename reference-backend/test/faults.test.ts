@@ -44,7 +44,7 @@ void describe('fault catalogue and wrappers', () => {
   void it('leaves room for the protocol rule ids a fault breaks', () => {
     for (const fault of FAULTS) {
       if (fault.rules === undefined) continue;
-      assert.ok(fault.rules.every((rule) => /^GP-\d+(\.\d+)*$/.test(rule)), fault.name);
+      assert.ok(fault.rules.every((rule) => /^(GP-\d+(\.\d+)*|TGT-[a-z-]+)$/.test(rule)), fault.name);
     }
   });
 
@@ -67,6 +67,7 @@ function recordingIntake(established: boolean): FrameIntake & { readonly actions
     actions,
     isEstablished: () => established,
     process: (text) => void actions.push(`process ${text}`),
+    processUnqueued: (text) => void actions.push(`process unqueued ${text}`),
     closeInTurn: (code) => void actions.push(`close in turn ${code}`),
     closeNow: (code) => void actions.push(`close now ${code}`),
   };

@@ -94,6 +94,21 @@ export const FAULT_CATALOGUE = [
     area: 'race_conditions', rules: ['GP-3.17', 'GP-3.15'],
     description: "A user's 11th connection on the instance is upgraded (101) and then closed with 1011, instead of refused with 429.",
   },
+  {
+    name: 'answers_before_ready',
+    area: 'race_conditions', rules: ['GP-3.18', 'GP-3.19'],
+    description: 'Connection setup takes 150 ms, and frames are handled as they arrive meanwhile: their answers come before connection_established.',
+  },
+  {
+    name: 'early_frames_rate_limited',
+    area: 'race_conditions', rules: ['GP-3.20'],
+    description: 'Frames that arrive before connection_established count toward the rate limit: a client that sends more than 20 with its handshake is told to slow down.',
+  },
+  {
+    name: 'slow_ready',
+    area: 'race_conditions', rules: ['TGT-connect'],
+    description: 'Slow but correct: connection setup takes 2.5 s, so connection_established comes after the local connect target (2 s).',
+  },
   // service_dependencies
   {
     name: 'silent_when_db_down',
