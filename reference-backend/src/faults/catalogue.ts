@@ -315,6 +315,16 @@ export const FAULT_CATALOGUE = [
     area: 'hostile_input', rules: ['GP-8.5'],
     description: 'The rate limit refuses the 20th frame of a second (19 are served).',
   },
+  {
+    name: 'slow_pong',
+    area: 'hostile_input', rules: ['TGT-reply'],
+    description: 'Slow but correct: every pong comes 2.5 s after its ping (the local reply target is 2 s).',
+  },
+  {
+    name: 'slow_refusals',
+    area: 'hostile_input', rules: ['TGT-fuzz'],
+    description: 'Slow but correct: every refused frame is written to an audit log before it is answered, one write at a time (14 ms each), so a barrage of garbage is answered over the fuzz budget.',
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type FaultName = (typeof FAULT_CATALOGUE)[number]['name'];
