@@ -7,6 +7,8 @@ import { VERDICTS } from '../support/parameter-types';
 import { crowdSendsRandomFrames, hostileCrowdConnects } from '../support/scenario/fuzz-barrage';
 import { ALWAYS_SERVED, Floods, sendsBinary, sendsBurst, sendsMalformed, sendsOversize } from '../support/scenario/raw-frames';
 import type { GoldenPathWorld } from '../support/world';
+import { QUEUED_PINGS, sendsQueueWithTheHandshake } from '../support/scenario/early-frames';
+import { queuedFramesServedAfterReady } from '../support/expectations/race-conditions';
 
 When("{actor}'s app sends {malformedFrame}", function (user: ChatUser, frame: string) {
   sendsMalformed(user, frame);
@@ -70,4 +72,12 @@ Then('no random frame closed, dropped or stalled a connection', function (this: 
 
 Then('the chat service still reports itself healthy', function (this: GoldenPathWorld) {
   return stillReportsItselfHealthy(this);
+});
+
+When("{actor}'s app opens the chat and sends the frames it queued while offline, before the chat is ready", async function (user: ChatUser) {
+  await sendsQueueWithTheHandshake(user);
+});
+
+Then("every one of {actor}'s queued frames is answered in order once the chat is ready, none told to slow down", function (this: GoldenPathWorld, user: ChatUser) {
+  return queuedFramesServedAfterReady(this, user, QUEUED_PINGS);
 });

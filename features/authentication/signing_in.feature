@@ -21,7 +21,7 @@ Feature: Signing in — apps and browsers open the chat with the forms the proto
     And Alice watches the agent start, think, use its tools and complete
     And Alice receives actionable recommendations
 
-    @mission_critical @GP-3.1 @GP-3.18
+    @mission_critical @GP-3.1 @GP-3.18 @TGT-connect
     Examples: The form apps use
       | credential                                                         |
       | her token in the authorization header                              |

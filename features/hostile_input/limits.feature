@@ -51,3 +51,9 @@ Feature: Limits — oversize messages, binary data and floods are stopped the wa
     And Alice has the chat open
     When Alice's app sends as many frames at once as the protocol allows in a second
     Then every one of Alice's frames is served
+
+  @integration @GP-3.18 @GP-3.19 @GP-3.20
+  Scenario: The queue an app sends with its handshake is served in full, though it is longer than a second's allowance
+    Given Alice is signed in
+    When Alice's app opens the chat and sends the frames it queued while offline, before the chat is ready
+    Then every one of Alice's queued frames is answered in order once the chat is ready, none told to slow down

@@ -9,7 +9,7 @@ Feature: Keeping the connection alive — a ping is answered with its own nonce
     Revenue at risk: an app that cannot tell a stalled socket from a quiet one
                     either reconnects needlessly or leaves users on a dead chat
 
-  @integration @GP-4.7
+  @integration @GP-4.7 @TGT-reply
   Scenario Outline: Alice's app pings with <nonce> and gets it back
     Given Alice is signed in
     And Alice has the chat open

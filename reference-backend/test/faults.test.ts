@@ -67,6 +67,7 @@ function recordingIntake(established: boolean): FrameIntake & { readonly actions
     actions,
     isEstablished: () => established,
     process: (text) => void actions.push(`process ${text}`),
+    processUnqueued: (text) => void actions.push(`process unqueued ${text}`),
     closeInTurn: (code) => void actions.push(`close in turn ${code}`),
     closeNow: (code) => void actions.push(`close now ${code}`),
   };

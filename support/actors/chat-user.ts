@@ -107,7 +107,7 @@ export interface HistoryRead {
   readonly readAt: number;
 }
 
-export interface TabOptions extends Pick<ConnectOptions, 'sendOnOpen' | 'refusalExpected'> {
+export interface TabOptions extends Pick<ConnectOptions, 'sendOnOpen' | 'sendWithHandshake' | 'refusalExpected'> {
   readonly form?: TokenForm;
   /** Another backend instance than the scenario's current one. */
   readonly endpoint?: Endpoint;
@@ -194,6 +194,7 @@ export class ChatUser {
         credentials: presentation.credentials,
         timeoutMs: this.profile.patienceMs,
         ...(options.sendOnOpen === undefined ? {} : { sendOnOpen: options.sendOnOpen }),
+        ...(options.sendWithHandshake === undefined ? {} : { sendWithHandshake: options.sendWithHandshake }),
         ...(options.refusalExpected === undefined ? {} : { refusalExpected: options.refusalExpected }),
       });
       this.tabs.push(tab);

@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { connect as netConnect, isIP, type NetConnectOpts, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { CloseCode } from '../../protocol/constants';
 import WebSocket from 'ws';
 import type { HandshakeCredentials } from '../auth/credentials';
@@ -35,6 +38,48 @@ export interface ConnectOptions {
   readonly refusalExpected?: boolean;
   /** Frames sent the instant the socket opens, before the server can have said it is ready. */
   readonly sendOnOpen?: ReadonlyArray<{ readonly type: string; readonly data: Record<string, unknown> }>;
+  /**
+   * Frames written in the same write as the upgrade request, before the
+   * server has even answered it: certainly before connection_established.
+   */
+  readonly sendWithHandshake?: ReadonlyArray<{ readonly type: string; readonly data: Record<string, unknown> }>;
+}
+
+/** A client text frame, masked as RFC 6455 requires of clients. */
+function maskedTextFrame(text: string): Buffer {
+  const payload = Buffer.from(text, 'utf8');
+  const mask = randomBytes(4);
+  const length = payload.length;
+  const header = length < 126 ? Buffer.from([0x81, 0x80 | length]) : Buffer.alloc(length < 65_536 ? 4 : 10);
+  if (length >= 126) {
+    header[0] = 0x81;
+    header[1] = 0x80 | (length < 65_536 ? 126 : 127);
+    if (length < 65_536) header.writeUInt16BE(length, 2);
+    else header.writeBigUInt64BE(BigInt(length), 2);
+  }
+  return Buffer.concat([header, mask, payload.map((byte, index) => byte ^ (mask[index % 4] as number))]);
+}
+
+/**
+ * ws's own way of opening the TCP (or TLS) connection, except that the first
+ * write — the upgrade request — carries `frames` right behind it.
+ */
+function connectingWith(frames: Buffer, secure: boolean): (options: Record<string, unknown>) => Socket {
+  return (options) => {
+    const socket: Socket = secure
+      ? tlsConnect({ ...options, path: undefined, servername: typeof options.servername === 'string' ? options.servername : isIP(String(options.host)) ? '' : String(options.host) } as ConnectionOptions)
+      : netConnect({ ...options, path: options.socketPath } as NetConnectOpts);
+    const write = socket.write.bind(socket) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    let first = true;
+    socket.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (!first) return write(chunk, ...rest);
+      first = false;
+      const encoding = typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : 'latin1';
+      const head = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : Buffer.from(chunk as Uint8Array);
+      return write(Buffer.concat([head, frames]), ...rest.filter((argument) => typeof argument === 'function'));
+    });
+    return socket;
+  };
 }
 
 /**
@@ -76,10 +121,12 @@ export class ChatConnection {
     const startedAt = performance.now();
     connectionLedger.recordAttempt();
     return new Promise((resolve, reject) => {
+      const withHandshake = (options.sendWithHandshake ?? []).map((frame) => ({ sentAt: performance.now(), text: JSON.stringify(frame), type: frame.type, raw: false }));
       const socket = new WebSocket(`${options.url}${options.credentials.query}`, options.credentials.protocols, {
         headers: options.credentials.headers,
         handshakeTimeout: options.timeoutMs,
         ...(options.ca === undefined ? {} : { ca: options.ca }),
+        ...(withHandshake.length === 0 ? {} : { createConnection: connectingWith(Buffer.concat(withHandshake.map((frame) => maskedTextFrame(frame.text))), options.url.startsWith('wss:')) as never }),
       });
       // Frames can arrive in the same tick as 'open'; buffer until the connection object exists.
       const early: Array<[WebSocket.RawData, boolean]> = [];
@@ -109,6 +156,7 @@ export class ChatConnection {
         socket.off('message', keepEarly);
         connectionLedger.recordUpgrade();
         const connection = new ChatConnection(options.label, socket, startedAt, performance.now());
+        connection.sent.push(...withHandshake);
         for (const frame of options.sendOnOpen ?? []) connection.send(frame.type, frame.data);
         for (const [data, isBinary] of early) connection.record(data, isBinary);
         resolve(connection);

@@ -2,6 +2,7 @@ import { frameData, frameType } from '../domain/frames';
 import { Limits, RefusalStatus } from '../../protocol/constants';
 import { judgeConnectionLimit } from './judges/connections';
 import { judgePong } from './judges/answers';
+import { floodAnswers } from '../oracle/flood-answers';
 import type { ChatUser } from '../actors/chat-user';
 import { violation, type Violation } from '../oracle/violation';
 import { ConnectionBaseline, observeConnectionCount } from '../scenario/service-health';
@@ -45,6 +46,31 @@ export function answeredInTheOrderSent(user: ChatUser, nonces: readonly [string,
   }
   if (limited.length > 0) violations.push(violation('GP-3.20', `${limited.length} of the frames sent before connection_established were answered RATE_LIMITED: a client that sends its queue on reconnect is told to slow down for frames the server had not even read`));
   expect({ headline: `${user.name}'s early frames were mishandled`, evaluated: ['GP-3.19', 'GP-3.20'], violations }).to.holdUp();
+}
+
+/** Frames sent with the handshake: answered after connection_established, all of them, in order, none RATE_LIMITED (PROTOCOL §3). */
+export async function queuedFramesServedAfterReady(world: GoldenPathWorld, user: ChatUser, nonces: readonly string[]): Promise<void> {
+  const tab = user.chat;
+  const expected = new Set(nonces);
+  await tab.until(world.profile.patienceMs, (frames) => {
+    const { pongs, limited } = floodAnswers(frames, expected);
+    return pongs + limited.length >= nonces.length ? true : undefined;
+  });
+  const first = tab.received[0];
+  const answered = tab.received.filter((frame) => frameType(frame) === 'pong' && expected.has(String(frameData(frame).nonce))).map((frame) => String(frameData(frame).nonce));
+  const { limited } = floodAnswers(tab.received, expected);
+  const violations: Violation[] = [];
+  if (first === undefined || frameType(first) !== 'connection_established') {
+    violations.push(violation('GP-3.18', `the first frame ${user.name} received was ${first === undefined ? 'nothing' : frameType(first) ?? first.text.slice(0, 80)}, not connection_established: a client that waits for readiness before reading misses what came first`));
+  }
+  if (limited.length > 0) {
+    violations.push(violation('GP-3.20', `${limited.length} of the ${nonces.length} frames ${user.name}'s app sent with its handshake were answered RATE_LIMITED: a client that sends its queue on reconnect is told to slow down for frames the server had not even read`));
+  }
+  const missing = nonces.length - answered.length - limited.length;
+  if (missing > 0) violations.push(violation('GP-3.19', `${missing} of the ${nonces.length} frames sent with the handshake were never answered (waited ${(world.profile.patienceMs / 1000).toFixed(0)} s): frames sent in the first milliseconds are lost`));
+  const inOrder = nonces.filter((nonce) => answered.includes(nonce));
+  if (answered.join(' ') !== inOrder.join(' ')) violations.push(violation('GP-3.19', `the frames sent with the handshake were answered out of order (${answered.slice(0, 8).join(', ')}, …): the server reordered ${user.name}'s input`));
+  expect({ headline: `${user.name}'s queue, sent with her handshake, was mishandled`, evaluated: ['GP-3.18', 'GP-3.19', 'GP-3.20'], violations }).to.holdUp();
 }
 
 /** Back to exactly the count before, on an instance nobody else uses. */

@@ -1,3 +1,4 @@
+import { Limits } from '../../protocol/constants';
 import { presentToken } from '../auth/credentials';
 import type { ChatUser } from '../actors/chat-user';
 import { spendAnalysisRequest } from '../actors/requests';
@@ -28,6 +29,21 @@ export async function sendsTheMomentItOpens(world: GoldenPathWorld, user: ChatUs
   });
   if (attempt.tab === undefined) throw new Error(`${user.name} could not open the chat (GP-3.1): ${attempt.refusal?.message ?? attempt.failure ?? ''}`);
   user.adoptSentMessage(attempt.tab, request, clientMessageId).duringFault = world.target.dependencyBroken;
+}
+
+/** An app's queue of pings, sent on reconnect: more than the rate limit serves in a second (PROTOCOL §3: early frames do not count). */
+export const QUEUED_PINGS: readonly string[] = Array.from({ length: Limits.rateLimitFrames + 10 }, (_, index) => `queued-${index + 1}`);
+
+/**
+ * Opens a tab whose upgrade request carries the app's queued pings right
+ * behind it, in the same write: they reach the server before it even
+ * answered the handshake, so certainly before connection_established.
+ */
+export async function sendsQueueWithTheHandshake(user: ChatUser): Promise<void> {
+  const attempt = await user.attemptTab({ credentials: presentToken(await user.token(), 'header') }, 'her token', {
+    sendWithHandshake: QUEUED_PINGS.map((nonce) => ({ type: 'ping', data: { nonce } })),
+  });
+  if (attempt.tab === undefined) throw new Error(`${user.name} could not open the chat (GP-3.1): ${attempt.refusal?.message ?? attempt.failure ?? ''}`);
 }
 
 /** Open-then-close cycles, alternating a clean close and a dropped connection (a killed tab). */

@@ -2,7 +2,7 @@ import { Limits } from '../../protocol/constants';
 import type { RandomFrame } from '../actors/random-frames';
 import type * as RandomFramesModule from '../actors/random-frames';
 import type { ChatConnection } from '../client/chat-connection';
-import { frameData, frameType } from '../domain/frames';
+import { frameData, frameType, type ReceivedFrame } from '../domain/frames';
 import { describeValue } from '../domain/json';
 import type { GoldenPathWorld } from '../world';
 
@@ -19,8 +19,10 @@ export interface FuzzLane {
   /** Index in `tab.received` where the fuzz began. */
   readonly from: number;
   sent: number;
-  /** Why the lane stopped before its last frame (no pong after a round). */
+  /** Why the lane stopped before its last frame: its tab went silent for the profile's patience. */
   stalled?: string;
+  /** The lane was still being answered, slowly, when the barrage's hard end came. */
+  unfinished?: string;
 }
 
 /** The seeded barrage of random frames a crowd of hostile apps sent (created on first use). */
@@ -53,14 +55,15 @@ export async function crowdSendsRandomFrames(world: GoldenPathWorld): Promise<Fu
   if (tabs.length === 0) throw new Error("no hostile app has the chat open: a step must open the crowd's tabs first");
   barrage.lanes = tabs.map((tab, lane) => ({ tab, frames: frames.filter((_, index) => index % tabs.length === lane), from: tab.received.length, sent: 0 }));
   const started = performance.now();
-  const deadline = started + world.profile.fuzz.withinMs;
-  await Promise.all(barrage.lanes.map((lane, index) => runLane(lane, index, deadline)));
+  // Slow is not broken: a lane waits as long as its tab keeps answering (TGT-fuzz judges the time), up to a hard end.
+  const hardEnd = started + 2 * world.profile.fuzz.withinMs + world.profile.patienceMs;
+  await Promise.all(barrage.lanes.map((lane, index) => runLane(lane, index, world.profile.patienceMs, hardEnd)));
   barrage.elapsedMs = performance.now() - started;
   world.log(fuzzSummary(barrage));
   return barrage;
 }
 
-async function runLane(lane: FuzzLane, index: number, deadline: number): Promise<void> {
+async function runLane(lane: FuzzLane, index: number, patienceMs: number, hardEnd: number): Promise<void> {
   const perRound = Limits.rateLimitFrames - 1;
   let windowOpensAt = 0;
   for (let round = 0; lane.sent < lane.frames.length; round += 1) {
@@ -74,12 +77,32 @@ async function runLane(lane: FuzzLane, index: number, deadline: number): Promise
     if (!lane.tab.isOpen) return;
     const nonce = `fuzz-round-${index}-${round}`;
     lane.tab.send('ping', { nonce });
-    const pong = await lane.tab.until(Math.max(1, deadline - performance.now()), (frames) => frames.find((frame) => frameType(frame) === 'pong' && frameData(frame).nonce === nonce));
-    if (pong === undefined) {
-      lane.stalled = `no pong after round ${round + 1} within the fuzz budget`;
+    const pong = await pongWhileAnswering(lane.tab, nonce, patienceMs, hardEnd);
+    if (pong === 'silent') {
+      lane.stalled = `no answer at all for ${(patienceMs / 1000).toFixed(0)} s, and no pong after round ${round + 1}`;
+      return;
+    }
+    if (pong === 'hard end') {
+      lane.unfinished = `still answering round ${round + 1} when the barrage had to end`;
       return;
     }
     windowOpensAt = pong.receivedAt + Limits.rateWindowMs + 25;
+  }
+}
+
+/**
+ * The pong with `nonce`, waited for as long as the tab keeps answering: each
+ * frame it receives renews the patience. 'silent' when nothing came for
+ * `patienceMs`; 'hard end' when it was still answering at `hardEnd`.
+ */
+async function pongWhileAnswering(tab: ChatConnection, nonce: string, patienceMs: number, hardEnd: number): Promise<ReceivedFrame | 'silent' | 'hard end'> {
+  for (;;) {
+    const seen = tab.received.length;
+    const wait = Math.min(patienceMs, hardEnd - performance.now());
+    if (wait <= 0) return 'hard end';
+    const found = await tab.until(wait, (frames) => frames.find((frame) => frameType(frame) === 'pong' && frameData(frame).nonce === nonce) ?? (frames.length > seen ? 'progress' : undefined));
+    if (found === undefined) return performance.now() >= hardEnd ? 'hard end' : 'silent';
+    if (found !== 'progress') return found;
   }
 }
 

@@ -92,6 +92,7 @@ export class ClientConnection implements LocalConnection, FrameSession {
     return {
       isEstablished: () => this.established,
       process: (text) => this.accept(text),
+      processUnqueued: (text) => void this.process(text).catch((err: unknown) => this.deps.logger.error('connection task failed', err)),
       closeInTurn: (code, reason) => this.queue.push(() => this.close(code, reason)),
       closeNow: (code, reason) => this.close(code, reason),
     };
@@ -99,7 +100,7 @@ export class ClientConnection implements LocalConnection, FrameSession {
 
   /** Queue a text frame, unless it is over the rate limit (which applies once established). */
   private accept(text: string): void {
-    if (this.established) {
+    if (this.deps.policy.countsTowardRateLimit(this.established)) {
       const decision = this.limiter.tryAcquire();
       if (!decision.allowed) {
         const message = `more than ${Limits.rateLimitFrames} frames in ${Limits.rateWindowMs} ms`;

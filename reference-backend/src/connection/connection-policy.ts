@@ -16,6 +16,8 @@ export interface FrameIntake {
   isEstablished(): boolean;
   /** Queue the text to be handled after every frame before it (rate limited once established). */
   process(text: string): void;
+  /** Handle the text at once, without waiting for the setup and the frames queued before it. */
+  processUnqueued(text: string): void;
   /** Close after every frame before this one was handled. */
   closeInTurn(code: CloseCode, reason: string): void;
   /** Close right away. */
@@ -38,6 +40,8 @@ export interface ConnectionPolicy {
   onArrival(frame: ArrivedFrame, intake: FrameIntake): void;
   /** A fresh limiter of client frames, for one connection. */
   rateLimiter(): RateLimiter;
+  /** Whether a frame arriving now counts toward the rate limit: not before connection_established (protocol §3). */
+  countsTowardRateLimit(established: boolean): boolean;
   /** When the session ends by itself (epoch ms; closed with 1008), or null for never. */
   sessionEndsAt(user: UserContext): number | null;
 }
@@ -56,6 +60,7 @@ export const protocolConnectionPolicy: ConnectionPolicy = {
     intake.process(rawDataToText(frame.data));
   },
   rateLimiter: () => clientFrameRateLimiter(),
+  countsTowardRateLimit: (established) => established,
   sessionEndsAt: (user) => user.expiresAtMs + CLOCK_LEEWAY_SECONDS * 1000,
 };
 

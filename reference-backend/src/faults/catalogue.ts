@@ -180,6 +180,21 @@ export const FAULT_CATALOGUE = [
     area: 'race_conditions', rules: ['TGT-storm'],
     description: "Each connection's setup takes a slot of a fixed pool of 100 per-connection subscribers and keeps it while open; once the pool is empty, setup waits for a free slot with no deadline: beyond 100 open tabs, new ones are upgraded but never told the chat is ready.",
   },
+  {
+    name: 'answers_before_ready',
+    area: 'race_conditions', rules: ['GP-3.18', 'GP-3.19'],
+    description: 'Connection setup takes 150 ms, and frames are handled as they arrive meanwhile: their answers come before connection_established.',
+  },
+  {
+    name: 'early_frames_rate_limited',
+    area: 'race_conditions', rules: ['GP-3.20'],
+    description: 'Frames that arrive before connection_established count toward the rate limit: a client that sends more than 20 with its handshake is told to slow down.',
+  },
+  {
+    name: 'slow_ready',
+    area: 'race_conditions', rules: ['TGT-connect'],
+    description: 'Slow but correct: connection setup takes 2.5 s, so connection_established comes after the local connect target (2 s).',
+  },
   // service_dependencies
   {
     name: 'silent_when_db_down',
@@ -530,6 +545,16 @@ export const FAULT_CATALOGUE = [
     name: 'history_read_not_required',
     area: 'authentication', rules: ['GP-2.10'],
     description: 'The history API accepts a valid token without the read permission (the socket still requires it).',
+  },
+  {
+    name: 'slow_pong',
+    area: 'hostile_input', rules: ['TGT-reply'],
+    description: 'Slow but correct: every pong comes 2.5 s after its ping (the local reply target is 2 s).',
+  },
+  {
+    name: 'slow_refusals',
+    area: 'hostile_input', rules: ['TGT-fuzz'],
+    description: 'Slow but correct: every refused frame is written to an audit log before it is answered, one write at a time (14 ms each), so a barrage of garbage is answered over the fuzz budget.',
   },
 ] as const satisfies readonly FaultDefinition[];
 

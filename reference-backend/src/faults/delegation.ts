@@ -75,6 +75,7 @@ export function policyWith(policy: ConnectionPolicy, changes: Partial<Connection
     maxBufferedBytes: changes.maxBufferedBytes ?? policy.maxBufferedBytes,
     onArrival: changes.onArrival ?? ((frame, intake) => policy.onArrival(frame, intake)),
     rateLimiter: changes.rateLimiter ?? (() => policy.rateLimiter()),
+    countsTowardRateLimit: changes.countsTowardRateLimit ?? ((established) => policy.countsTowardRateLimit(established)),
     sessionEndsAt: changes.sessionEndsAt ?? ((user) => policy.sessionEndsAt(user)),
   };
 }

@@ -6,9 +6,9 @@ import { pongFrame } from '../frames/server-frames';
 import { PostgresChatStore } from '../storage/chat-store';
 import type { Database } from '../storage/database';
 import { delay } from '../util/timing';
-import { policyWith, runStoreWith } from './delegation';
+import { policyWith, runStoreWith, sessionWith } from './delegation';
 import type { FaultWrapper } from './fault-wrapper';
-import { jsonValue } from './frame-text';
+import { errorCodeOf, jsonValue } from './frame-text';
 
 /** Faults of the frames themselves and of the rate limit (protocol §4, §8), in the area hostile_input. */
 
@@ -59,6 +59,18 @@ function retryInSeconds(limiter: RateLimiter): RateLimiter {
       return decision.allowed ? decision : { allowed: false, retryAfterMs: Math.ceil(decision.retryAfterMs / 1000) };
     },
   };
+}
+
+/** slow_pong: how long a ping waits for its pong (over the local reply target of 2 s, well within the suite's patience). */
+const SLOW_PONG_MS = 2_500;
+
+/** slow_refusals: one audit-log write, for every refused frame, one at a time. */
+const AUDIT_WRITE_MS = 14;
+
+/** slow_refusals: a log whose writes take turns, each AUDIT_WRITE_MS long. */
+function serialAuditLog(): () => Promise<void> {
+  let tail: Promise<void> = Promise.resolve();
+  return () => (tail = tail.then(() => delay(AUDIT_WRITE_MS)));
 }
 
 export const FRAME_FAULTS = {
@@ -134,6 +146,35 @@ export const FRAME_FAULTS = {
         !reading.ok && reading.rejection.code === ErrorCode.UNSUPPORTED_TYPE ? { ok: false, rejection: { ...reading.rejection, code: ErrorCode.INVALID_MESSAGE } } : reading,
       ),
   }),
+
+  slow_pong: () => ({
+    chatFrameHandler: (handler) => ({
+      handle: async (session, frame) => {
+        if (frame.type === 'ping') await delay(SLOW_PONG_MS);
+        return handler.handle(session, frame);
+      },
+    }),
+  }),
+
+  // Every refused frame is written to an audit log before it is answered.
+  slow_refusals: () => {
+    const audit = serialAuditLog();
+    return {
+      textFrameHandler: (handler) => ({
+        handleText: async (session, text) => {
+          const refusals: string[] = [];
+          const code = (frameText: string): string | undefined => errorCodeOf(frameText);
+          await handler.handleText(sessionWith(session, {
+            send: (frameText) => (code(frameText) === ErrorCode.INVALID_MESSAGE || code(frameText) === ErrorCode.UNSUPPORTED_TYPE ? void refusals.push(frameText) : session.send(frameText)),
+          }), text);
+          for (const refusal of refusals) {
+            await audit();
+            session.send(refusal);
+          }
+        },
+      }),
+    };
+  },
 
   retry_after_too_short: () => ({
     connectionPolicy: (policy) => policyWith(policy, { rateLimiter: () => retryInSeconds(policy.rateLimiter()) }),

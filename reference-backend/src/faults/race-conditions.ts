@@ -10,8 +10,11 @@ import { UpgradeBurst } from './upgrade-burst';
 /** setup_pool_exhausted: the per-connection subscriber slots of the instance. */
 const SETUP_POOL_SLOTS = 100;
 
-/** early_frames_dropped: how long connection setup takes. */
+/** early_frames_dropped, answers_before_ready: how long connection setup takes. */
 const SLOW_SETUP_MS = 150;
+
+/** slow_ready: connection setup (a per-connection lookup) slower than the local connect target, still well within the suite's patience. */
+const VERY_SLOW_SETUP_MS = 2_500;
 
 export const RACE_CONDITION_FAULTS = {
   early_frames_dropped: () => ({
@@ -98,4 +101,24 @@ export const RACE_CONDITION_FAULTS = {
         }),
     };
   },
+
+  // Frames are read as they arrive, alongside a setup that takes a while.
+  answers_before_ready: () => ({
+    connectionPolicy: (policy) =>
+      policyWith(policy, { onArrival: (frame, intake) => policy.onArrival(frame, intake.isEstablished() ? intake : { ...intake, process: (text) => intake.processUnqueued(text) }) }),
+    connectionLifecycle: (lifecycle) => lifecycleWith(lifecycle, { prepare: async (connection) => slowly(await lifecycle.prepare(connection), SLOW_SETUP_MS) }),
+  }),
+
+  early_frames_rate_limited: () => ({
+    connectionPolicy: (policy) => policyWith(policy, { countsTowardRateLimit: () => true }),
+  }),
+
+  slow_ready: () => ({
+    connectionLifecycle: (lifecycle) => lifecycleWith(lifecycle, { prepare: async (connection) => slowly(await lifecycle.prepare(connection), VERY_SLOW_SETUP_MS) }),
+  }),
 } satisfies Record<string, FaultWrapper>;
+
+async function slowly<T>(value: T, ms: number): Promise<T> {
+  await delay(ms);
+  return value;
+}

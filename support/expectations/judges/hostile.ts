@@ -51,6 +51,10 @@ export function judgeFuzz(barrage: FuzzBarrage, profile: EnvironmentProfile): Ju
   const { seed, lanes, elapsedMs } = barrage;
   const sent = lanes.reduce((total, lane) => total + lane.sent, 0);
   const violations: Violation[] = [];
+  const unfinished = lanes.filter((lane) => lane.unfinished !== undefined && lane.tab.closeEvent === undefined);
+  if (elapsedMs > profile.fuzz.withinMs || unfinished.length > 0) {
+    violations.push(violation('TGT-fuzz', `answering ${sent} random frames took ${(elapsedMs / 1000).toFixed(1)} s, over the budget of ${(profile.fuzz.withinMs / 1000).toFixed(0)} s${unfinished.length > 0 ? ` (${unfinished.length} connections were still being answered when the barrage had to end)` : ''}: garbage input slows the chat to a crawl, so one misbehaving client degrades everyone's conversations`));
+  }
   for (const lane of lanes) {
     const close = lane.tab.closeEvent;
     if (lane.stalled === undefined && close === undefined) continue;
@@ -62,9 +66,6 @@ export function judgeFuzz(barrage: FuzzBarrage, profile: EnvironmentProfile): Ju
   }
   if (sent < profile.fuzz.frames && violations.length === 0) {
     throw new Error(`only ${sent} of ${profile.fuzz.frames} random frames were sent: the fuzz did not cover what the profile asks`);
-  }
-  if (elapsedMs > profile.fuzz.withinMs) {
-    violations.push(violation('TGT-fuzz', `answering ${sent} random frames took ${(elapsedMs / 1000).toFixed(1)} s, over the budget of ${(profile.fuzz.withinMs / 1000).toFixed(0)} s: garbage input slows the chat to a crawl, so one misbehaving client degrades everyone's conversations`));
   }
   return {
     headline: `random frames broke the chat (seed ${seed}; replay with GOLDEN_PATH_SEED=${seed}): every user whose app sends one such frame is thrown out or left hanging`,
