@@ -104,3 +104,20 @@ void describe('a client that stops reading', () => {
     }
   });
 });
+
+void describe('a resumed run on a connection', () => {
+  void it('after the replay, a late live copy of a replayed event is not sent again; later events are', async () => {
+    const { pairs, close } = await connectedPairs(1, 64 * 1024 * 1024, new LocalConnections());
+    const [{ server, frames }] = pairs as [Pair];
+    const hold = server.holdRunEvents(RUN_ID);
+    server.deliverRunEvent(RUN_ID, 1, '{"seq":1,"live":true}'); // held during the replay
+    server.send('{"seq":1}');
+    server.send('{"seq":2}'); // stored, so replayed, before it was delivered live
+    hold.release(2);
+    server.deliverRunEvent(RUN_ID, 2, '{"seq":2,"live":true}');
+    server.deliverRunEvent(RUN_ID, 3, '{"seq":3,"live":true}');
+    await until(() => frames.length === 4, 5_000, 'the replay and the next live event');
+    assert.deepEqual(frames.slice(1), ['{"seq":1}', '{"seq":2}', '{"seq":3,"live":true}']);
+    await close();
+  });
+});
