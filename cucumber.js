@@ -35,8 +35,8 @@ const local = {
   slowDependencyLatencyMs: 500, // each way: about 1 s per round trip
   raceLatencyMs: 150, // each way: a database this slow lets a step break it between the acknowledgement and the backend's next query
   // What a tab that stopped reading leaves waiting on the server before the run: more than the operating system
-  // buffers for one socket (about 4 MB over loopback), so that the server itself must hold the rest.
-  stalledTabBacklogBytes: 6000000,
+  // buffers for one socket (about 4 MB over loopback, similar over a real network), so that the server must hold the rest.
+  stalledTabBacklogBytes: 8000000,
   faultOutcomeWithinMs: 12000, // target: an answer or an explicit error under a slow database
   isolationUsers: 50,
   shutdownGraceMs: 12000,
@@ -59,7 +59,6 @@ const staging = {
   patienceMs: 30000,
   storm: { users: 50, withinMs: 1000, readyP50Ms: 6000, readyP99Ms: 12000 },
   churnCycles: 30,
-  stalledTabBacklogBytes: 16000000, // a real network buffers more in flight, and the client's side may too
   tokenExpiry: { lifetimeSeconds: 20 }, // outlives a slow handshake
   fuzz: { frames: 2000, users: 10, connectionsPerUser: 10, withinMs: 60000 },
 };
