@@ -33,6 +33,10 @@ const local = {
   // rather than late: a slower but correct backend is told it missed a target, not that it broke a rule.
   patienceMs: 10000,
   slowDependencyLatencyMs: 500, // each way: about 1 s per round trip
+  raceLatencyMs: 150, // each way: a database this slow lets a step break it between the acknowledgement and the backend's next query
+  // What a tab that stopped reading leaves waiting on the server before the run: more than the operating system
+  // buffers for one socket (about 4 MB over loopback, similar over a real network), so that the server must hold the rest.
+  stalledTabBacklogBytes: 8000000,
   faultOutcomeWithinMs: 12000, // target: an answer or an explicit error under a slow database
   isolationUsers: 50,
   shutdownGraceMs: 12000,

@@ -53,6 +53,7 @@ Feature: The five events — the rules every agent run follows
       | a failure without an explanation   | started, thinking, tool A starts, tool A fails, unexplained failure | a failed run explains itself                       |
       | a gap in seq                       | started, thinking, tool A starts (seq 5), tool A ends, answer    | seq counts 1, 2, 3 without gaps or repeats            |
       | a repeated seq                     | started, thinking, tool A starts (seq 2), tool A ends, answer    | seq counts 1, 2, 3 without gaps or repeats            |
+      | the same event delivered twice     | started, thinking, again, tool A starts, tool A ends, answer     | each event once, in order                             |
       | an event naming another run        | started, thinking (other run), tool A starts, tool A ends, answer | every event names its run, thread and user           |
       | an event naming another thread     | started, thinking, tool A starts (other thread), tool A ends, answer | every event names its run, thread and user        |
       | an event naming another user       | started, thinking, tool A starts, tool A ends (other user), answer | every event names its run, thread and user          |

@@ -18,3 +18,12 @@ Feature: Failure is never silent — a run that cannot finish still ends, explic
     When Alice asks the agent to analyse her AI spend
     And the chat database goes down while the agent is using a tool
     Then Alice is told the run failed, with an explanation, within seconds of the failure
+
+  @e2e @needs_control @GP-5.4 @GP-5.16 @GP-5.9 @GP-5.7
+  Scenario: The chat database goes down the moment Alice's message is acknowledged, and she still sees a thought and why
+    Given a chat service whose database answers a little slowly, and can fail
+    And Alice is signed in
+    And Alice has the chat open
+    When Alice asks the agent to analyse her AI spend
+    And the chat database goes down the moment Alice's message is acknowledged
+    Then Alice is told the run failed, with an explanation, within seconds of the failure

@@ -21,6 +21,7 @@ interface Harness {
   sink: CollectingSink;
   store: MemoryEventStore;
   run: (request: string) => ReturnType<AgentRunner['run']>;
+  failBeforeStart: (cause: unknown) => ReturnType<AgentRunner['failBeforeStart']>;
   controller: AbortController;
 }
 
@@ -42,7 +43,7 @@ function harness(options: { faults?: FaultName[]; stepDelayMs?: number; history?
     },
     RUN,
   );
-  return { sink, store, run: (request) => runner.run(request), controller };
+  return { sink, store, run: (request) => runner.run(request), failBeforeStart: (cause) => runner.failBeforeStart(cause), controller };
 }
 
 /** The five-event rules of protocol §5. */
@@ -63,6 +64,22 @@ function assertWellFormed(frames: DeliveredFrame[]): void {
 }
 
 void describe('RuleBasedSpendAdvisor + AgentRunner', () => {
+  void it('a run that fails before the agent is asked still starts, shows a thought and ends with a retryable error', async () => {
+    const h = harness({ failStoreFromSeq: 1 });
+    const outcome = await h.failBeforeStart(new Error('Connection terminated unexpectedly'));
+    assert.equal(outcome.status, 'error');
+    assertWellFormed(h.sink.frames);
+    assert.deepEqual(h.sink.frames.map((f) => f.type), ['agent_started', 'agent_thinking', 'agent_completed']);
+    const done = h.sink.frames.at(-1)?.data as { status: string; error: { code: string; retryable: boolean } };
+    assert.deepEqual([done.status, done.error.code, done.error.retryable], ['error', 'SERVICE_UNAVAILABLE', true]);
+  });
+
+  void it('no_thought_on_failure: the same run ends without any thought', async () => {
+    const h = harness({ failStoreFromSeq: 1, faults: ['no_thought_on_failure'] });
+    await h.failBeforeStart(new Error('Connection terminated unexpectedly'));
+    assert.deepEqual(h.sink.frames.map((f) => f.type), ['agent_started', 'agent_completed']);
+  });
+
   void it('analyses a cost request with tools and recommends with amounts', async () => {
     const h = harness();
     const outcome = await h.run(COST_REQUEST);

@@ -92,6 +92,7 @@ export class ChatConnection {
   readonly errors: string[] = [];
   private closeRecord: CloseRecord | undefined;
   private droppedOnPurpose = false;
+  private stalled = false;
   private readonly waiters = new ConditionWaiters();
   private readonly closed: Promise<CloseRecord>;
 
@@ -238,6 +239,27 @@ export class ChatConnection {
     return this.waiters.until(timeoutMs, () => this.closeRecord);
   }
 
+  /**
+   * Stops reading the socket, as a tab on a stalled network or a frozen
+   * device would: once Node's small read buffer is full, TCP reading stops
+   * (the socket's read is stopped), so what the server sends piles up in the
+   * operating system's buffers and then in the server. Sending still works.
+   */
+  stopReading(): void {
+    this.stalled = true;
+    this.socket.pause();
+  }
+
+  /** Reads again: everything held back arrives, in order. */
+  resumeReading(): void {
+    this.stalled = false;
+    this.socket.resume();
+  }
+
+  get isReading(): boolean {
+    return !this.stalled;
+  }
+
   /** Cuts the connection without a close handshake, as a lost network would. */
   async drop(): Promise<CloseRecord> {
     this.droppedOnPurpose = true;
@@ -257,6 +279,7 @@ export class ChatConnection {
   /** Closes normally and waits for the server's close frame; tears the socket down if none comes. */
   async close(timeoutMs = 2_000): Promise<CloseRecord> {
     if (this.closeRecord !== undefined) return this.closeRecord;
+    if (this.stalled) this.resumeReading(); // the server's answer to the close is behind whatever it still had to send
     if (this.socket.readyState === WebSocket.OPEN) this.socket.close(CloseCode.Normal, 'scenario finished');
     const timer = setTimeout(() => this.socket.terminate(), timeoutMs);
     const record = await this.closed;

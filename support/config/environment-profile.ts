@@ -31,6 +31,14 @@ export interface EnvironmentProfile {
   readonly readinessReflectsWithinMs: number;
   /** Latency the fault proxy adds each way for a "slow" database (a round trip costs twice this). */
   readonly slowDependencyLatencyMs: number;
+  /** Latency the fault proxy adds each way so that a step can break the database between two of the backend's queries (one right after an acknowledgement). */
+  readonly raceLatencyMs: number;
+  /**
+   * How much a tab that stopped reading is made to leave waiting on the server
+   * before its other tab asks: beyond what the operating system buffers for
+   * one socket, so that only the server can hold the rest.
+   */
+  readonly stalledTabBacklogBytes: number;
   /** The longest a user may wait, while a dependency is broken, for a run or an explicit error. */
   readonly faultOutcomeWithinMs: number;
   /** PROTOCOL §1: a configuration error ends the process within 10 s. */
@@ -79,7 +87,7 @@ export interface EnvironmentProfile {
 
 const NUMBERS = [
   'backendStartTimeoutMs', 'connectTimeoutMs', 'acceptedWithinMs', 'startedWithinMs', 'maxEventGapMs', 'runCompletesWithinMs',
-  'failureEndsWithinMs', 'unavailableWithinMs', 'readinessReflectsWithinMs', 'slowDependencyLatencyMs', 'faultOutcomeWithinMs', 'configErrorExitWithinMs', 'isolationUsers', 'replyWithinMs', 'patienceMs', 'shutdownGraceMs', 'pacedStepDelayMs', 'slowStepDelayMs', 'churnCycles',
+  'failureEndsWithinMs', 'unavailableWithinMs', 'readinessReflectsWithinMs', 'slowDependencyLatencyMs', 'raceLatencyMs', 'stalledTabBacklogBytes', 'faultOutcomeWithinMs', 'configErrorExitWithinMs', 'isolationUsers', 'replyWithinMs', 'patienceMs', 'shutdownGraceMs', 'pacedStepDelayMs', 'slowStepDelayMs', 'churnCycles',
   'browserLaunchTimeoutMs',
 ] as const;
 const STORM_NUMBERS = ['users', 'withinMs'] as const;

@@ -11,7 +11,8 @@ import type { ReceivedFrame } from '../domain/frames';
  * `answer without summary`, `failure`, `unexplained failure`, and
  * `notice` (a frame type the protocol does not define — to be ignored).
  * A suffix changes one event: `(seq N)`, `(other run)`, `(other thread)`,
- * `(other user)`.
+ * `(other user)`. `again` is the event before it, delivered once more (the
+ * very same frame).
  */
 export const EXAMPLE_RUN = { runId: 'run-under-review', threadId: 'thread-of-alice', userId: 'alice' } as const;
 
@@ -63,6 +64,12 @@ export function framesOfStream(stream: string): ReceivedFrame[] {
   let seq = 0;
   const frames: ReceivedFrame[] = [];
   for (const raw of stream.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+    if (raw === 'again') {
+      const previous = frames.at(-1);
+      if (previous === undefined) throw new Error('"again" repeats the event before it: it cannot come first');
+      frames.push({ ...previous, index: frames.length, receivedAt: frames.length });
+      continue;
+    }
     const modifier = /^(.*?)\s*\((seq (\d+)|other run|other thread|other user)\)$/.exec(raw);
     const word = modifier?.[1] ?? raw;
     const parsed = token(word);

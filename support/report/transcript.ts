@@ -44,7 +44,7 @@ export function describeFrame(frame: ReceivedFrame): string {
     case 'error':
       return `error ${String(data.code)}${data.retryable === true ? ' (retryable)' : ''}: ${quote(data.message)}`;
     case 'pong':
-      return `pong ${JSON.stringify(data.nonce ?? null)}`;
+      return `pong ${quote(data.nonce ?? null, 60)}`;
     default:
       return `${type} ${quote(frame.text, 120)}`;
   }

@@ -61,11 +61,11 @@ function proxiesOf(world: GoldenPathWorld, dependency: Dependency): FaultProxy[]
 }
 
 /** Applies a change to the dependency of every backend the scenario launched for itself (one database, one cache, seen by all). */
-export function changeDependency(world: GoldenPathWorld, dependency: Dependency, change: DependencyChange['change']): void {
+export function changeDependency(world: GoldenPathWorld, dependency: Dependency, change: DependencyChange['change'], slowByMs = world.profile.slowDependencyLatencyMs): void {
   for (const proxy of proxiesOf(world, dependency)) {
     if (change === 'cut') proxy.cut();
     else if (change === 'blackholed') proxy.blackhole();
-    else if (change === 'slowed') proxy.slow(world.profile.slowDependencyLatencyMs);
+    else if (change === 'slowed') proxy.slow(slowByMs);
     else proxy.restore();
   }
   world.state(Outages).changes.push({ dependency, change, at: performance.now() });
@@ -86,4 +86,15 @@ export async function askedWhileDatabaseDown(world: GoldenPathWorld, user: ChatU
   changeDependency(world, 'postgres', 'cut');
   const message = ask(world, user);
   await user.answerTo(message, world.profile.unavailableWithinMs);
+}
+
+/**
+ * The database goes down the instant the user's latest message is
+ * acknowledged — before the backend can record the run as started, when the
+ * database was made a little slow beforehand (raceLatencyMs): a run that fails
+ * before the agent's first thought.
+ */
+export async function databaseFailsOnAcknowledgement(world: GoldenPathWorld, user: ChatUser): Promise<void> {
+  await user.accepted(user.latestMessage);
+  changeDependency(world, 'postgres', 'cut');
 }

@@ -43,6 +43,8 @@ export class ClientConnection implements LocalConnection, FrameSession {
   private readonly queue: SerialQueue;
   private readonly limiter: RateLimiter;
   private readonly holds = new Map<RunId, { seq: number; frameText: string }[]>();
+  /** Per resumed run, the last seq its replay sent: live copies of those are not sent again (protocol §5: after the replay, each event once). */
+  private readonly replayedUpTo = new Map<RunId, number>();
   private established = false;
   private cancelExpiry: () => void = () => undefined;
   private readonly closedSignal: Promise<void>;
@@ -141,8 +143,8 @@ export class ClientConnection implements LocalConnection, FrameSession {
 
   deliverRunEvent(runId: RunId, seq: number, frameText: string, onWritten?: (error?: Error) => void): void {
     const held = this.holds.get(runId);
-    if (held === undefined) return this.send(frameText, onWritten);
-    held.push({ seq, frameText });
+    if (held !== undefined) held.push({ seq, frameText });
+    else if (seq > (this.replayedUpTo.get(runId) ?? 0)) return this.send(frameText, onWritten);
     onWritten?.();
   }
 
@@ -152,6 +154,8 @@ export class ClientConnection implements LocalConnection, FrameSession {
     return {
       release: (deliveredUpTo) => {
         if (this.holds.get(runId) === held) this.holds.delete(runId);
+        // An event can be stored (and so replayed) a moment before it is delivered live: it must not come again.
+        this.replayedUpTo.set(runId, Math.max(deliveredUpTo, this.replayedUpTo.get(runId) ?? 0));
         for (const event of held) if (event.seq > deliveredUpTo) this.send(event.frameText);
       },
     };
@@ -177,6 +181,7 @@ export class ClientConnection implements LocalConnection, FrameSession {
   private onClose(): void {
     this.cancelExpiry();
     this.holds.clear();
+    this.replayedUpTo.clear();
     this.deps.lifecycle.closed(this);
     this.resolveClosed();
   }
