@@ -17,6 +17,7 @@ const common = {
     `message:${reports}/messages.ndjson`,
     `./support/report/success-metrics-formatter.cjs:${reports}/success-metrics.json`,
     `./support/report/conformance-formatter.cjs:${reports}/conformance.json`,
+    `./support/report/dashboard-formatter.cjs:${reports}/index.html`,
   ],
   formatOptions: { snippetInterface: 'async-await', junit: { suiteName: 'golden-path' } },
 };
