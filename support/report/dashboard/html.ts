@@ -30,8 +30,11 @@ const INLINE_PICTURES = 12;
 const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const svgImage = (svg: string, alt: string, id?: string): string =>
   `<img class="chart" ${id === undefined ? '' : `id="${id}" `}alt="${escape(alt)}" src="data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}">`;
-const scenarioLink = (scenario: ColumnScenario, text: string = scenario.name): string =>
-  `<a href="${escape(`${scenario.cucumberHtml}?query=${encodeURIComponent(scenario.name)}`)}" title="open this scenario in cucumber.html">${escape(text)}</a>`;
+/** The scenario in cucumber.html: its name as the report's search (a failing one: with the passed scenarios hidden). */
+const scenarioLink = (scenario: ColumnScenario, text: string = scenario.name): string => {
+  const hide = scenario.status === 'FAILED' ? '&hide=passed&hide=skipped' : '';
+  return `<a href="${escape(`${scenario.cucumberHtml}?query=${encodeURIComponent(scenario.name)}${hide}`)}" title="open this scenario in cucumber.html">${escape(text)}</a>`;
+};
 const ruleLink = (rule: string): string => `<a class="rule" href="#rule-${escape(rule)}">${escape(rule)}</a>`;
 const seconds = (ms: number | undefined): string => (ms === undefined ? '–' : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`);
 
@@ -236,6 +239,7 @@ a { color: #0969da; }
 .badge.none { background: var(--none-bg); color: var(--none); }
 .badge.unchecked { background: #fff8c5; color: #9a6700; }
 .badge.flaky { background: #fff8c5; color: #9a6700; }
+th code { white-space: nowrap; }
 .kind { font-size: 11px; padding: 0 6px; border-radius: 4px; border: 1px solid var(--line); white-space: nowrap; }
 .kind.protocol { color: #8250df; border-color: #d8b9ff; }
 .kind.target { color: #9a6700; border-color: #f5d36b; }
