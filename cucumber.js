@@ -12,11 +12,12 @@ const common = {
   require: ['support/hooks.ts', 'support/parameter-types.ts', 'step-definitions/**/*.ts'],
   format: [
     'progress',
-    `html:${reports}/cucumber.html`,
+    `./support/report/cucumber-html.cjs:${reports}/cucumber.html`, // cucumber's HTML report, pictures in view
     `junit:${reports}/junit.xml`,
     `message:${reports}/messages.ndjson`,
     `./support/report/success-metrics-formatter.cjs:${reports}/success-metrics.json`,
     `./support/report/conformance-formatter.cjs:${reports}/conformance.json`,
+    `./support/report/dashboard-formatter.cjs:${reports}/index.html`,
   ],
   formatOptions: { snippetInterface: 'async-await', junit: { suiteName: 'golden-path' } },
 };

@@ -73,14 +73,14 @@ After({ name: 'frame contract, exactly-once history, close everything, timeline,
   await this.dispose();
   const drawing = await attachScenarioPictures(this, pickle, stepsEndedAt).then(() => undefined, (error: unknown) => error as Error);
   const text = scenarioTranscript(users, this.startedAt);
-  if (text !== '') this.attach(`Transcript (times from the scenario's start)\n${text}`, 'text/plain');
+  if (text !== '') this.attach(`Transcript (times from the scenario's start)\n${text}`, { mediaType: 'text/plain', fileName: 'Transcript of every frame (text)' });
   const added = metricsDelta(metricsAtStart, currentMetrics());
   if (JSON.stringify(added) !== JSON.stringify(emptyMetrics())) this.attach(JSON.stringify(added), SUCCESS_METRICS_MEDIA_TYPE);
   await check(() => expect(added).to.showNoBrokenConnection());
   if (result?.status === Status.FAILED && result.message !== undefined) ruleLedger.recordFailure(result.message);
   if (failure !== undefined) ruleLedger.recordFailure(failure.message);
   this.attach(JSON.stringify(ruleLedger.verdicts()), RULE_VERDICTS_MEDIA_TYPE);
-  if (result?.status === Status.FAILED || failure !== undefined) this.attach(`Content seed of this scenario: ${this.random.seed} (replay with GOLDEN_PATH_SEED=${this.random.seed})`, 'text/plain');
+  if (result?.status === Status.FAILED || failure !== undefined) this.attach(`Content seed of this scenario: ${this.random.seed} (replay with GOLDEN_PATH_SEED=${this.random.seed})`, { mediaType: 'text/plain', fileName: `Content seed ${this.random.seed}` });
   failure ??= drawing;
   if (failure !== undefined) throw failure;
 });

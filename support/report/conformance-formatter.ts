@@ -1,12 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Formatter, type IFormatterOptions } from '@cucumber/cucumber';
 import type { Envelope } from '@cucumber/messages';
 import { RULE_VERDICTS_MEDIA_TYPE, type RuleVerdicts } from '../expectations/rule-ledger';
 import { NOT_RUN_MEDIA_TYPE } from '../target/needs';
-import { PROJECT_ROOT, readTargetConfig } from '../target/target-config';
-import { conformanceOf, conformanceTable, type FaultEvidence, type ScenarioRecord } from './conformance';
+import { backendUnderTest, latestFaultEvidence, selectionTags } from './backend-under-test';
+import { conformanceOf, conformanceTable, type ScenarioRecord } from './conformance';
 import { allPickles, rulesTagged } from './feature-catalogue';
 
 /**
@@ -64,7 +61,7 @@ export default class ConformanceFormatter extends Formatter {
       catalogue: allPickles().map((pickle) => ({ name: pickle.name, tagged: rulesTagged(pickle.tags) })),
       ran: this.completed,
       backend: backendUnderTest(),
-      tags: process.env.GOLDEN_PATH_SELECTION ?? null,
+      tags: selectionTags(),
       faults: latestFaultEvidence(),
     });
     process.stderr.write(`\n${conformanceTable(conformance, `${process.env.GOLDEN_PATH_REPORT_DIR ?? 'reports'}/conformance.json`)}\n${notRunSummary(this.completed)}`);
@@ -79,31 +76,4 @@ function notRunSummary(scenarios: readonly ScenarioRecord[]): string {
   if (byReason.size === 0) return '';
   const ran = scenarios.filter((scenario) => scenario.notRunBecause === undefined).length;
   return `  ${ran} of ${scenarios.length} selected scenarios ran; not run:\n${[...byReason].map(([reason, count]) => `    ${count} × ${reason}`).join('\n')}\n`;
-}
-
-/** What the run was aimed at, and its version when the suite can tell (the reference backend: this repository's commit). */
-function backendUnderTest(): { description: string; version: string | null; faults: string[] } {
-  const config = readTargetConfig();
-  if (config.mode === 'remote') return { description: `the deployment at ${config.url.origin}`, version: process.env.GOLDEN_PATH_BACKEND_VERSION ?? null, faults: [] };
-  const faults = [...config.command.matchAll(/--fault=([\w,]+)/g)].flatMap((match) => (match[1] ?? '').split(','));
-  const reference = config.command.includes('reference-backend/src/main.ts');
-  return {
-    description: `${reference ? 'the reference backend' : config.commandLabel}${faults.length > 0 ? ` with the planted fault ${faults.join(', ')}` : ''}`,
-    version: process.env.GOLDEN_PATH_BACKEND_VERSION ?? (reference ? referenceVersion() : null),
-    faults,
-  };
-}
-
-function referenceVersion(): string | null {
-  const version = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? '0';
-  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  return `${version} (commit ${commit})`;
-}
-
-/** The planted faults that prove each rule, from the latest verify-suite (reports/verify/verify-suite.json), if it ran. */
-function latestFaultEvidence(): FaultEvidence[] {
-  const path = join(PROJECT_ROOT, 'reports', 'verify', 'verify-suite.json');
-  if (!existsSync(path)) return [];
-  const report = JSON.parse(readFileSync(path, 'utf8')) as { faults?: Array<{ name: string; rules?: string[]; caught?: boolean }> };
-  return (report.faults ?? []).map((fault) => ({ name: fault.name, rules: fault.rules ?? [], caught: fault.caught === true }));
 }

@@ -36,7 +36,7 @@ export interface RuleVerdict {
   /** Scenarios of the whole suite that check it (by tag), and — among this run's — those that broke it. */
   readonly scenarios: readonly string[];
   readonly failedIn: readonly string[];
-  /** Planted faults of the reference backend that break it (from the latest verify-suite), and whether each was caught. */
+  /** Planted faults of the reference backend that break it (from the latest verify-suite), and those caught by it (that prove it). */
   readonly faults: readonly string[];
   readonly faultsCaught: readonly string[];
 }
@@ -55,8 +55,11 @@ export interface Conformance {
 
 export interface FaultEvidence {
   readonly name: string;
+  /** The rules the fault breaks (its catalogue entry). */
   readonly rules: readonly string[];
   readonly caught: boolean;
+  /** The rules whose violation caught it (a rule is proven by the faults caught by it). */
+  readonly proves?: readonly string[];
 }
 
 export interface ConformanceInput {
@@ -79,7 +82,7 @@ export function conformanceOf(input: ConformanceInput): Conformance {
     const base = {
       id: rule.id, section: rule.section, kind: rule.kind, title: rule.title, rule: rule.rule, impact: rule.impact, optional: rule.optional === true,
       scenarios: declared, failedIn: [...new Set(failedIn)],
-      faults: faults.map((fault) => fault.name), faultsCaught: faults.filter((fault) => fault.caught).map((fault) => fault.name),
+      faults: faults.map((fault) => fault.name), faultsCaught: faults.filter((fault) => fault.caught && (fault.proves === undefined || fault.proves.includes(rule.id))).map((fault) => fault.name),
     };
     if (failedIn.length > 0) return { ...base, verdict: 'fail' };
     if (passedIn.length > 0) return { ...base, verdict: 'pass' };

@@ -5,7 +5,9 @@ import { addMetrics, emptyMetrics, metricsReport, SUCCESS_METRICS_MEDIA_TYPE, ty
 /**
  * Adds up the success metrics every scenario attached (across parallel
  * workers too), prints them beside the seed plan's targets when the run ends,
- * and writes them to the formatter's output file as JSON.
+ * and writes them to the formatter's output file as JSON: the counts, each
+ * target's state (met, missed, no data) and `targetsMet` (true, false, or
+ * null when nothing was missed but something had no data).
  */
 export default class SuccessMetricsFormatter extends Formatter {
   private total: SuccessMetrics = emptyMetrics();
@@ -24,6 +26,6 @@ export default class SuccessMetricsFormatter extends Formatter {
   private finish(): void {
     const report = metricsReport(this.total);
     process.stderr.write(`\n${report.text}\n`);
-    this.log(`${JSON.stringify({ ...this.total, targetsMet: report.met }, null, 2)}\n`);
+    this.log(`${JSON.stringify({ ...this.total, targetsMet: report.met, targets: report.rows }, null, 2)}\n`);
   }
 }

@@ -110,24 +110,85 @@ export function addMetrics(total: SuccessMetrics, more: SuccessMetrics): Success
 
 const percent = (part: number, whole: number): string => (whole === 0 ? 'n/a (none)' : `${((100 * part) / whole).toFixed(2)}%`);
 
-/** The totals beside the seed plan's targets, as a small table. */
-export function metricsReport(metrics: SuccessMetrics): { text: string; met: boolean } {
+/** met: the target holds; missed: it does not; no_data: nothing was measured (nothing connected, no run watched), which is never "met". */
+export type MetricState = 'met' | 'missed' | 'no_data';
+
+/** One of the seed plan's success metrics: what was measured against its target. */
+export interface MetricRow {
+  readonly name: string;
+  readonly value: string;
+  readonly target: string;
+  readonly state: MetricState;
+  /** The measured share in percent, when there is one. */
+  readonly percent: number | null;
+}
+
+const share = (part: number, whole: number): number | null => (whole === 0 ? null : Math.round((10_000 * part) / whole) / 100);
+const judged = (measured: boolean, ok: boolean): MetricState => (!measured ? 'no_data' : ok ? 'met' : 'missed');
+
+/** The seed plan's success metrics, each measured value beside its target; a metric with nothing to measure has no data. */
+export function metricRows(metrics: SuccessMetrics): MetricRow[] {
   const refused = Object.values(metrics.connectionsRefused).reduce((sum, count) => sum + count, 0);
   const meant = metrics.connectionsAttempted - refused - metrics.connectionsFailedAsExpected;
   const runs = metrics.runsComplete + metrics.runsBroken;
   const faultMessages = metrics.faultMessagesCompleted + metrics.faultMessagesExplicitError + metrics.faultMessagesSilent;
-  const rows: Array<[string, string, string, boolean]> = [
-    ['WebSocket 1011 closes', `${metrics.closed1011} of ${metrics.connectionsEstablished} connections (${percent(metrics.closed1011, metrics.connectionsEstablished)})`, '0%', metrics.closed1011 === 0],
-    ['abnormal closes (1006, no close frame)', `${metrics.closedAbnormally}`, '0', metrics.closedAbnormally === 0],
-    ['chat sessions established', `${metrics.connectionsEstablished} of ${meant} meant to connect (${percent(metrics.connectionsEstablished, meant)})`, '≥ 99%', meant === 0 || metrics.connectionsEstablished / meant >= 0.99],
-    ['agent runs with all five events, every rule', `${metrics.runsComplete} of ${runs} (${percent(metrics.runsComplete, runs)})`, '100%', metrics.runsBroken === 0],
-    ['messages during a fault answered (run or explicit error)', `${metrics.faultMessagesCompleted + metrics.faultMessagesExplicitError} of ${faultMessages} (${percent(faultMessages - metrics.faultMessagesSilent, faultMessages)}; ${metrics.faultMessagesSilent} silent)`, '100%', metrics.faultMessagesSilent === 0],
+  const established = metrics.connectionsEstablished;
+  return [
+    {
+      name: 'WebSocket 1011 closes',
+      value: `${metrics.closed1011} of ${established} connections (${percent(metrics.closed1011, established)})`,
+      target: '0%',
+      state: judged(established > 0, metrics.closed1011 === 0),
+      percent: share(metrics.closed1011, established),
+    },
+    {
+      name: 'abnormal closes (1006, no close frame)',
+      value: `${metrics.closedAbnormally} of ${established} connections`,
+      target: '0',
+      state: judged(established > 0, metrics.closedAbnormally === 0),
+      percent: share(metrics.closedAbnormally, established),
+    },
+    {
+      name: 'chat sessions established',
+      value: `${established} of ${meant} meant to connect (${percent(established, meant)})`,
+      target: '≥ 99%',
+      state: judged(meant > 0, meant > 0 && established / meant >= 0.99),
+      percent: share(established, meant),
+    },
+    {
+      name: 'agent runs with all five events, every rule',
+      value: `${metrics.runsComplete} of ${runs} (${percent(metrics.runsComplete, runs)})`,
+      target: '100%',
+      state: judged(runs > 0, metrics.runsBroken === 0),
+      percent: share(metrics.runsComplete, runs),
+    },
+    {
+      name: 'messages during a fault answered (run or explicit error)',
+      value: `${metrics.faultMessagesCompleted + metrics.faultMessagesExplicitError} of ${faultMessages} (${percent(faultMessages - metrics.faultMessagesSilent, faultMessages)}; ${metrics.faultMessagesSilent} silent)`,
+      target: '100%',
+      state: judged(faultMessages > 0, metrics.faultMessagesSilent === 0),
+      percent: share(faultMessages - metrics.faultMessagesSilent, faultMessages),
+    },
   ];
+}
+
+/** Every target met: true; one missed: false; none missed but some without data: null (not known, never "met"). */
+export function targetsMet(rows: readonly MetricRow[]): boolean | null {
+  if (rows.some((row) => row.state === 'missed')) return false;
+  return rows.every((row) => row.state === 'met') ? true : null;
+}
+
+const MARK: Record<MetricState, string> = { met: '✓', missed: '✗', no_data: '–' };
+
+/** The totals beside the seed plan's targets, as a small table. */
+export function metricsReport(metrics: SuccessMetrics): { text: string; met: boolean | null; rows: MetricRow[] } {
+  const rows = metricRows(metrics);
+  const refused = Object.values(metrics.connectionsRefused).reduce((sum, count) => sum + count, 0);
   const refusedLine = refused === 0 ? 'none' : Object.entries(metrics.connectionsRefused).map(([status, count]) => `${count} × HTTP ${status}`).join(', ');
   const lines = [
-    'Success metrics of this run (targets from the golden-path test plan)',
-    ...rows.map(([name, value, target, ok]) => `  ${ok ? '✓' : '✗'} ${name.padEnd(58)} ${value.padEnd(44)} target ${target}`),
+    'Success metrics of this run (targets from the golden-path test plan; – no data: nothing of the kind was measured, which is not a pass)',
+    ...rows.map((row) => `  ${MARK[row.state]} ${row.name.padEnd(58)} ${(row.state === 'no_data' ? `no data (${row.value})` : row.value).padEnd(44)} target ${row.target}`),
     `    connections refused before the upgrade, as scenarios expected: ${refusedLine}; could not connect: ${metrics.connectionsFailed}`,
   ];
-  return { text: lines.join('\n'), met: rows.every(([, , , ok]) => ok) };
+  return { text: lines.join('\n'), met: targetsMet(rows), rows };
 }

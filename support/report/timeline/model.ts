@@ -86,7 +86,8 @@ export interface TimelineModel {
   readonly frameBins: ReadonlyArray<{ lane: string; t: number; type: string; count: number }>;
   readonly runs: ReadonlyArray<{ lane: string; from: number; to: number; outcome: RunOutcome; summary: boolean }>;
   readonly gaps: ReadonlyArray<{ lane: string; from: number; to: number; mid: number; label: string; breaksProtocol: boolean }>;
-  readonly closes: ReadonlyArray<{ lane: string; t: number; code: string; count: number }>;
+  /** Close codes; on a summarised lane one tick per time bin, the code and its total labelled once. */
+  readonly closes: ReadonlyArray<{ lane: string; t: number; code: string; count: number; label: string }>;
   readonly refusals: ReadonlyArray<{ lane: string; t: number; label: string }>;
   readonly windows: ReadonlyArray<{ kind: WindowKind; from: number; to: number; mid: number }>;
   /** The scenario's steps ended here (seconds); what follows is its clean-up. */
@@ -215,9 +216,9 @@ export function timelineModel(input: TimelineInput): TimelineModel {
   const laneNames = lanes.map((lane) => {
     const counts = summaryCounts.get(lane.name);
     if (counts === undefined) return lane;
-    const who = lane.name.startsWith('crowd: ') ? `crowd: ${counts.users.size} × ${lane.name.slice(7, -1)}` : lane.name.replace(': all tabs', '');
+    const who = lane.name.startsWith('crowd: ') ? `${counts.users.size} × ${lane.name.slice(7, -1)}` : lane.name.replace(': all tabs', '');
     const refused = counts.refused > 0 ? `, ${counts.refused} refused` : '';
-    return { ...lane, name: `${who} (${counts.connections} connections${refused})` };
+    return { ...lane, name: `${who}: ${counts.connections} tabs${refused}` };
   });
   const rename = new Map(lanes.map((lane, index) => [lane.name, laneNames[index]?.name ?? lane.name]));
   const renamed = <T extends { lane: string }>(list: readonly T[]): T[] => list.map((item) => ({ ...item, lane: rename.get(item.lane) ?? item.lane }));
@@ -234,7 +235,7 @@ export function timelineModel(input: TimelineInput): TimelineModel {
     frameBins: renamed([...bins.values()]),
     runs: renamed(runs),
     gaps: renamed(gaps),
-    closes: renamed([...closes.values()]),
+    closes: renamed(labelCloses([...closes.values()], new Set(lanes.filter((lane) => lane.kind === 'summary').map((lane) => lane.name)))),
     refusals: renamed(refusals),
     windows,
     endOfSteps: s(input.endAt),
@@ -246,6 +247,20 @@ export function timelineModel(input: TimelineInput): TimelineModel {
       refusals: input.refusals.length,
     },
   };
+}
+
+/** Each close labelled with its code; on a summarised lane, only the first tick of each code, with the code's total. */
+function labelCloses(closes: ReadonlyArray<{ lane: string; t: number; code: string; count: number }>, summaries: ReadonlySet<string>): Array<TimelineModel['closes'][number]> {
+  const totals = new Map<string, number>();
+  for (const close of closes) if (summaries.has(close.lane)) totals.set(`${close.lane}|${close.code}`, (totals.get(`${close.lane}|${close.code}`) ?? 0) + close.count);
+  const labelled = new Set<string>();
+  return [...closes].sort((a, b) => a.t - b.t).map((close) => {
+    if (!summaries.has(close.lane)) return { ...close, label: close.count > 1 ? `${close.code} ×${close.count}` : close.code };
+    const key = `${close.lane}|${close.code}`;
+    if (labelled.has(key)) return { ...close, label: '' };
+    labelled.add(key);
+    return { ...close, label: `${close.code} ×${totals.get(key) ?? close.count}` };
+  });
 }
 
 interface SeenRun {

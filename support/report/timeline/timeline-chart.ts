@@ -64,7 +64,7 @@ const FILL = {
   field: 'shade',
   type: 'nominal',
   scale: { domain: SHADE_COLOURS.map(([shade]) => shade), range: SHADE_COLOURS.map(([, colour]) => colour) },
-  legend: { title: 'runs and fault windows', orient: 'bottom', direction: 'horizontal', columns: 6, values: { expr: 'shades' } },
+  legend: { title: 'runs and fault windows', orient: 'bottom', direction: 'horizontal', columns: 6, values: { expr: 'shades' }, symbolOpacity: 0.85 },
 } as const;
 const COLOUR = {
   field: 'type',
@@ -161,7 +161,7 @@ export function renderTimeline(model: TimelineModel, title: string): Promise<str
       runs: model.runs.map((run) => ({ ...run, shade: run.outcome, opacity: run.summary ? 0.25 : 0.85 })),
       gaps: model.gaps.map((gap) => ({ ...gap, colour: gap.breaksProtocol ? '#cf222e' : '#9a6700' })),
       frames,
-      closes: model.closes.map((close) => ({ ...close, label: close.count > 1 ? `${close.code} ×${close.count}` : close.code })),
+      closes: model.closes,
       refusals: model.refusals,
     },
     {
@@ -169,7 +169,7 @@ export function renderTimeline(model: TimelineModel, title: string): Promise<str
       xmin,
       xmax: model.span + (model.span - xmin) * 0.02,
       titleText: title.length > 120 ? `${title.slice(0, 119)}…` : title,
-      subtitleText: `${parts.join(', ')}. Dashed line: the steps end; clean-up follows.`,
+      subtitleText: `${parts.join(', ')}. Dashed line: the steps end; clean-up follows.${model.lanes.some((lane) => lane.kind === 'summary') ? ' A summarised lane has one mark per frame type and time slice, bigger for more frames.' : ''}`,
       frameTypes: FRAME_TYPES.filter((type) => present.has(type)),
       shades: SHADE_COLOURS.map(([shade]) => shade).filter((shade) => shades.has(shade)),
     },
