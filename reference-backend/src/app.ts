@@ -95,7 +95,7 @@ export const startServer: StartServer = async (config, logger, decorators = NO_D
         await migrateSchema(db);
         schemaReady = true;
       } else {
-        await db.query('SELECT 1');
+        await db.probe();
       }
       db.keepWarm();
       return true;

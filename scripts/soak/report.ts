@@ -155,7 +155,7 @@ export async function writeRssPlot(path: string, samples: readonly Sample[], out
         encoding: {
           x: { field: 't', type: 'quantitative', title: 'seconds since the traffic began' },
           y: { field: 'mb', type: 'quantitative', title: 'MB', scale: { zero: true } },
-          color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom' } },
+          color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', labelLimit: 400 } },
         },
       },
     ],

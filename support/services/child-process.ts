@@ -95,12 +95,49 @@ const live = new Set<OwnedProcess>();
 const killAll = (): void => {
   for (const owned of live) owned.signal('SIGKILL');
 };
+
+/** What must still be undone when the process is killed by a signal: throwaway databases, data directories. */
+const signalCleanups = new Map<symbol, { readonly label: string; readonly run: () => Promise<void> }>();
+/** A signal's cleanups get this long; then the process dies of the signal regardless. */
+export const SIGNAL_CLEANUP_MS = 5_000;
+
+/**
+ * Registers an asynchronous cleanup to run if the process is killed by
+ * SIGINT, SIGTERM or SIGHUP (after the children are killed, before it dies of
+ * the signal, at most SIGNAL_CLEANUP_MS in all). Returns the function that
+ * unregisters it, for when the thing was cleaned up the normal way.
+ */
+export function cleanUpOnSignal(label: string, run: () => Promise<void>): () => void {
+  const key = Symbol(label);
+  signalCleanups.set(key, { label, run });
+  return () => {
+    signalCleanups.delete(key);
+  };
+}
+
 process.once('exit', killAll);
-// Killed by a signal, Node does not emit 'exit': take the children down, then
-// die of the same signal as we would have without this handler.
+// Killed by a signal, Node does not emit 'exit': take the children down, undo
+// what must not outlive the run, then die of the same signal as we would have
+// without this handler.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
     killAll();
-    process.kill(process.pid, signal);
+    const steps = [...signalCleanups.values()];
+    signalCleanups.clear();
+    const die = (): void => {
+      process.kill(process.pid, signal);
+    };
+    if (steps.length === 0) return die();
+    const timer = setTimeout(() => {
+      process.stderr.write(`golden-path: ${signal}: cleanup did not finish within ${SIGNAL_CLEANUP_MS} ms (${steps.map((s) => s.label).join(', ')}); the next run reaps what is left\n`);
+      die();
+    }, SIGNAL_CLEANUP_MS);
+    void Promise.allSettled(steps.map((step) => step.run())).then((results) => {
+      results.forEach((result, i) => {
+        if (result.status === 'rejected') process.stderr.write(`golden-path: ${signal}: ${steps[i]?.label ?? 'cleanup'} failed: ${String(result.reason)}\n`);
+      });
+      clearTimeout(timer);
+      die();
+    });
   });
 }

@@ -18,9 +18,15 @@ export interface Queryable {
   query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
 }
 
-/** Thin wrapper over a pg Pool: plain queries and transactions with safe cleanup. */
+/**
+ * Thin wrapper over a pg Pool: plain queries and transactions with safe
+ * cleanup. Health probes go over a connection of their own: a pool busy with
+ * the work of many runs is not PostgreSQL being down, and must not make the
+ * instance report itself unavailable (and refuse every message) under load.
+ */
 export class Database implements Queryable {
   private readonly pool: Pool;
+  private readonly probePool: Pool;
   private readonly outage: OutageLog;
   private warming = false;
 
@@ -38,6 +44,21 @@ export class Database implements Queryable {
     });
     // An idle client losing its connection must never crash the process.
     this.pool.on('error', (err) => this.outage.failed(err));
+    this.probePool = new Pool({
+      connectionString,
+      max: 1,
+      min: 1,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      query_timeout: QUERY_TIMEOUT_MS,
+      keepAlive: true,
+      application_name: `${applicationName.slice(0, 55)} probe`,
+    });
+    this.probePool.on('error', (err) => this.outage.failed(err));
+  }
+
+  /** Whether PostgreSQL answers, asked over the probe's own connection (never queued behind the pool's work). */
+  async probe(): Promise<void> {
+    await this.probePool.query('SELECT 1');
   }
 
   async query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }> {
@@ -86,7 +107,7 @@ export class Database implements Queryable {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.probePool.end()]);
   }
 }
 
