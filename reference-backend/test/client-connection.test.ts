@@ -6,6 +6,7 @@ import { CloseCode } from '../../protocol/constants';
 import { ClientConnection, type ConnectionLifecycle } from '../src/connection/client-connection';
 import { protocolConnectionPolicy } from '../src/connection/connection-policy';
 import { LocalConnections } from '../src/connection/local-connections';
+import { framesAsSent } from '../src/connection/outgoing-frames';
 import type { UserContext } from '../src/connection/user-context';
 import { decorate } from '../src/decorators';
 import type { RunId, UserId } from '../src/domain/ids';
@@ -39,7 +40,7 @@ async function connectedPairs(count: number, maxBufferedBytes: number, connectio
   for (let index = 0; index < count; index += 1) {
     const accepted = new Promise<ClientConnection>((resolve) =>
       wss.once('connection', (ws) => {
-        const connection = new ClientConnection(ws, USER, { textHandler: { handleText: () => Promise.resolve() }, lifecycle, policy, logger: QUIET });
+        const connection = new ClientConnection(ws, USER, { textHandler: { handleText: () => Promise.resolve() }, lifecycle, policy, outgoing: framesAsSent, logger: QUIET });
         connection.start();
         resolve(connection);
       }),
