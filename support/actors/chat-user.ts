@@ -268,8 +268,10 @@ export class ChatUser {
   /** Waits for message_accepted of `message` on its tab; undefined when none came in time. */
   async awaitAcceptance(message: SentMessage, timeoutMs = this.profile.patienceMs): Promise<Acceptance | undefined> {
     if (message.accepted !== undefined) return message.accepted;
+    // A re-send on the same tab gets an acknowledgement of its own: one already taken by an earlier send is not its answer.
+    const taken = new Set(this.messages.flatMap((other) => (other !== message && other.accepted !== undefined ? [other.accepted.frame] : [])));
     const frame = await message.tab.until(timeoutMs, (frames) =>
-      frames.find((candidate) => frameType(candidate) === 'message_accepted' && frameData(candidate).client_message_id === message.clientMessageId && candidate.receivedAt >= message.frame.sentAt),
+      frames.find((candidate) => !taken.has(candidate) && frameType(candidate) === 'message_accepted' && frameData(candidate).client_message_id === message.clientMessageId && candidate.receivedAt >= message.frame.sentAt),
     );
     if (frame === undefined) return undefined;
     const data = frameData(frame);

@@ -1,5 +1,7 @@
 import type { ChatUser } from '../actors/chat-user';
 import type { GoldenPathWorld } from '../world';
+import { answersMessage } from '../domain/frames';
+import { violation } from '../oracle/violation';
 import { askOnceMore, readConversations, watchLatest } from '../scenario/conversation';
 import { Outages } from '../scenario/outages';
 import { observeResumedRun } from '../scenario/resume';
@@ -15,8 +17,17 @@ export async function watchesTheRunFollowEveryRule(user: ChatUser): Promise<void
 }
 
 export async function everyTabSeesTheWholeRun(world: GoldenPathWorld, user: ChatUser): Promise<void> {
-  const runs = await user.watchOnEveryTab();
   const cacheDown = world.target.ownBackends.length > 0 && world.state(Outages).isDown('redis');
+  if (cacheDown && (await user.awaitAcceptance(user.latestMessage)) === undefined) {
+    const message = user.latestMessage;
+    const told = message.tab.received.filter((frame) => answersMessage(frame, message.clientMessageId)).map((frame) => frame.text.slice(0, 160));
+    expect({
+      headline: `with only the cache down, ${user.name}'s question was not taken`,
+      evaluated: ['GP-6.3'],
+      violations: [violation('GP-6.3', `${told.length > 0 ? `she was told ${told.join(' | ')}` : 'nothing acknowledged it'}: Redis is optional for a single instance, yet a cache blip stops every conversation`)],
+    }).to.holdUp();
+  }
+  const runs = await user.watchOnEveryTab();
   expect(alsoEstablishes(judgeRuns(runs), cacheDown ? ['GP-6.3'] : [], 'with the cache down, chat must still work and reach every tab on the instance')).to.holdUp();
 }
 

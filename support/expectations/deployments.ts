@@ -4,9 +4,9 @@ import { violation } from '../oracle/violation';
 import { Deployments, INSTANCES, observeClose, observeExit, tabOn } from '../scenario/deployments';
 import { resumeOnTab, observeResumedRun } from '../scenario/resume';
 import type { GoldenPathWorld } from '../world';
-import { expect } from './golden-path-chai';
+import { alsoEstablishes, expect } from './golden-path-chai';
 import { judgeNotLetIn } from './judges/connections';
-import { judgeEndedBeforeGoodbye } from './judges/runs';
+import { judgeEndedBeforeGoodbye, judgeRun } from './judges/runs';
 
 /** Then: starting, running side by side and stopping the backend (PROTOCOL §1; the seed plan's third critical issue). */
 export function exitsWithAnError(world: GoldenPathWorld): void {
@@ -27,7 +27,7 @@ export function bothInstancesReady(world: GoldenPathWorld): void {
 
 export async function runStillCompletes(user: ChatUser): Promise<void> {
   const run = await user.watchRun(user.latestMessage);
-  expect(run).to.followEveryEventRule();
+  expect(alsoEstablishes(judgeRun(run), ['GP-1.7'], 'a run in progress at SIGTERM must be let finish (up to 10 s)')).to.holdUp();
   const completion = run.events.find((event) => event.type === 'agent_completed');
   expect({
     headline: `${user.name}'s run was cut short by the deploy`,
