@@ -21,7 +21,18 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { TokenMinter } from '../support/auth/token-minter';
 import { SeededRandom, scenarioSeed } from '../support/random/seeded-random';
 import { PROJECT_ROOT } from '../support/target/target-config';
-import { benchTargetConfig } from './bench/environment';
+
+function soakTargetConfig(): LaunchedTargetConfig {
+  const config = readTargetConfig();
+  if (config.mode !== 'launched') {
+    throw new Error(
+      'the soak launches its own backend instances on 127.0.0.1 and cuts their database and cache; it cannot soak a remote deployment. ' +
+        'Unset GOLDEN_PATH_URL (set GOLDEN_PATH_BACKEND_CMD to soak another backend command).',
+    );
+  }
+  return config;
+}
+import { readTargetConfig, type LaunchedTargetConfig } from '../support/target/target-config';
 import { Cleanup, startSoakEnvironment, type SoakEnvironment } from './soak/environment';
 import { Ledger } from './soak/ledger';
 import { Outages } from './soak/outages';
@@ -107,7 +118,7 @@ function progressLine(sample: Sample, ledger: Ledger, traffic: Traffic, outages:
 }
 
 async function run(options: Options, cleanup: Cleanup, stop: AbortSignal): Promise<number> {
-  const config = benchTargetConfig();
+  const config = soakTargetConfig();
   const seed = scenarioSeed();
   log(`seed ${seed} (GOLDEN_PATH_SEED=${seed} replays the same choices); starting PostgreSQL, Redis, fault proxies and ${config.commandLabel} ×${options.instances} ...`);
   const env: SoakEnvironment = await startSoakEnvironment(config, { instances: options.instances, stepDelayMs: options.stepDelayMs }, cleanup, log);
