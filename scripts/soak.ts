@@ -148,7 +148,16 @@ async function run(options: Options, cleanup: Cleanup, stop: AbortSignal): Promi
   );
   cleanup.add('the sampler', () => sampler.close());
 
-  const first = await sampler.sample('start', 0);
+  // The starting point once the instances have settled (pools opened): two samples alike, one a second after the other (10 s at most).
+  let first = await sampler.sample('start', 0);
+  for (let i = 0; i < 10; i += 1) {
+    await delay(1_000);
+    const again = await sampler.sample('start', 0);
+    const same = fdsOf(again) === fdsOf(first) && again.pgConnections === first.pgConnections;
+    first = again;
+    if (same) break;
+  }
+  sampler.samples.splice(0, sampler.samples.length - 1);
   log(`start: ${progressLine(first, ledger, traffic, outages, trafficStart)}`);
   log(
     `traffic for ${options.minutes} min at a steady ${options.rate} messages/s (a user comes online every ${traffic.sessionIntervalMs.toFixed(0)} ms, ` +
@@ -181,7 +190,7 @@ async function run(options: Options, cleanup: Cleanup, stop: AbortSignal): Promi
 
   // Back to idle: every socket closed, the pools back to their idle size. Waited for (bounded), then measured.
   phase = 'idle';
-  const start = sampler.samples[0] as Sample;
+  const start = first;
   const idleDeadline = performance.now() + 25_000;
   let end = await sampler.sample('end', 0);
   while (performance.now() < idleDeadline) {
