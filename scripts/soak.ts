@@ -21,7 +21,18 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { TokenMinter } from '../support/auth/token-minter';
 import { SeededRandom, scenarioSeed } from '../support/random/seeded-random';
 import { PROJECT_ROOT } from '../support/target/target-config';
-import { benchTargetConfig } from './bench/environment';
+
+function soakTargetConfig(): LaunchedTargetConfig {
+  const config = readTargetConfig();
+  if (config.mode !== 'launched') {
+    throw new Error(
+      'the soak launches its own backend instances on 127.0.0.1 and cuts their database and cache; it cannot soak a remote deployment. ' +
+        'Unset GOLDEN_PATH_URL (set GOLDEN_PATH_BACKEND_CMD to soak another backend command).',
+    );
+  }
+  return config;
+}
+import { readTargetConfig, type LaunchedTargetConfig } from '../support/target/target-config';
 import { Cleanup, startSoakEnvironment, type SoakEnvironment } from './soak/environment';
 import { Ledger } from './soak/ledger';
 import { Outages } from './soak/outages';
@@ -107,7 +118,7 @@ function progressLine(sample: Sample, ledger: Ledger, traffic: Traffic, outages:
 }
 
 async function run(options: Options, cleanup: Cleanup, stop: AbortSignal): Promise<number> {
-  const config = benchTargetConfig();
+  const config = soakTargetConfig();
   const seed = scenarioSeed();
   log(`seed ${seed} (GOLDEN_PATH_SEED=${seed} replays the same choices); starting PostgreSQL, Redis, fault proxies and ${config.commandLabel} ×${options.instances} ...`);
   const env: SoakEnvironment = await startSoakEnvironment(config, { instances: options.instances, stepDelayMs: options.stepDelayMs }, cleanup, log);
@@ -137,7 +148,16 @@ async function run(options: Options, cleanup: Cleanup, stop: AbortSignal): Promi
   );
   cleanup.add('the sampler', () => sampler.close());
 
-  const first = await sampler.sample('start', 0);
+  // The starting point once the instances have settled (pools opened): two samples alike, one a second after the other (10 s at most).
+  let first = await sampler.sample('start', 0);
+  for (let i = 0; i < 10; i += 1) {
+    await delay(1_000);
+    const again = await sampler.sample('start', 0);
+    const same = fdsOf(again) === fdsOf(first) && again.pgConnections === first.pgConnections;
+    first = again;
+    if (same) break;
+  }
+  sampler.samples.splice(0, sampler.samples.length - 1);
   log(`start: ${progressLine(first, ledger, traffic, outages, trafficStart)}`);
   log(
     `traffic for ${options.minutes} min at a steady ${options.rate} messages/s (a user comes online every ${traffic.sessionIntervalMs.toFixed(0)} ms, ` +
@@ -170,7 +190,7 @@ async function run(options: Options, cleanup: Cleanup, stop: AbortSignal): Promi
 
   // Back to idle: every socket closed, the pools back to their idle size. Waited for (bounded), then measured.
   phase = 'idle';
-  const start = sampler.samples[0] as Sample;
+  const start = first;
   const idleDeadline = performance.now() + 25_000;
   let end = await sampler.sample('end', 0);
   while (performance.now() < idleDeadline) {
@@ -185,18 +205,22 @@ async function run(options: Options, cleanup: Cleanup, stop: AbortSignal): Promi
 
   // ───── figures ─────
   const closes = new Map<number, number>();
+  let abnormal = 0;
   for (const tab of ledger.tabs) {
     if (tab.closeCode === undefined || !tab.upgraded) continue; // a refused handshake is judged where it was made
     closes.set(tab.closeCode, (closes.get(tab.closeCode) ?? 0) + 1);
-    if (tab.closeCode === 1006 || tab.closeCode === 1011) {
-      const how = tab.terminatedByUs
-        ? `the soak dropped it after ${tab.closingSince === undefined ? 'no' : `${((tab.closedAt ?? 0) - tab.closingSince).toFixed(0)} ms without an answer to its`} close frame`
-        : tab.closingSince === undefined
-          ? 'while open'
-          : `${((tab.closedAt ?? 0) - tab.closingSince).toFixed(0)} ms after the soak's close frame`;
-      ledger.note('violation', `tab ${tab.id} (${tab.userId} on ${tab.instance}, opened ${ledger.at(tab.establishedAt)}) ended with ${tab.closeCode} ${ledger.at(tab.closedAt)}: ${how}`, 0);
+    if (tab.terminatedByUs) {
+      // The soak dropped it itself, after waiting in vain for the server's answer to its close: slow, not a protocol break.
+      ledger.note('slow', `tab ${tab.id} (${tab.userId} on ${tab.instance}): no answer to the soak's close frame within its wait; the soak dropped the connection`);
+      continue;
     }
-    if (tab.closeCode !== 1011 && tab.closeCode !== 1006 && !tab.expectedCloseCodes.includes(tab.closeCode)) {
+    if (tab.closeCode === 1006 || tab.closeCode === 1011) {
+      if (tab.closeCode === 1006) abnormal += 1;
+      const how = tab.closingSince === undefined ? 'while open' : `${((tab.closedAt ?? 0) - tab.closingSince).toFixed(0)} ms after the soak's close frame`;
+      ledger.note('violation', `tab ${tab.id} (${tab.userId} on ${tab.instance}, opened ${ledger.at(tab.establishedAt)}) ended with ${tab.closeCode} ${ledger.at(tab.closedAt)}: ${how}`, 0);
+      continue;
+    }
+    if (!tab.expectedCloseCodes.includes(tab.closeCode)) {
       ledger.violation(`tab ${tab.id} (${tab.userId} on ${tab.instance}) closed with ${tab.closeCode}, expected ${tab.expectedCloseCodes.join(' or ')}`);
     }
   }
@@ -209,7 +233,6 @@ async function run(options: Options, cleanup: Cleanup, stop: AbortSignal): Promi
   const rssEnd = rssOf(end);
   const heapStart = heapOf(start);
   const closes1011 = closes.get(1011) ?? 0;
-  const abnormal = closes.get(1006) ?? 0;
   const failedBecause: string[] = [];
   if (ledger.counts.lost > 0) failedBecause.push(`${ledger.counts.lost} lost`);
   if (ledger.counts.duplicated > 0) failedBecause.push(`${ledger.counts.duplicated} duplicated`);

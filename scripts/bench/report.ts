@@ -7,6 +7,8 @@ import type { BurstLevelResult, EventRateResult, MessageLatencyResult, Throughpu
 import type { LatencySummary } from './stats';
 
 export const RATIO_TARGET = 0.85;
+/** Issue 15's goals for an instance holding 10,000 idle connections: printed beside the figures, never judged. */
+export const CAPACITY_GOALS = { rssPerConnectionKb: 30, readyP99Ms: 250 } as const;
 
 /** Every phase but the ones left out with --only. */
 export interface BenchResults {
@@ -206,5 +208,13 @@ function formatCapacity(lines: string[], capacity: CapacityResult): void {
     ]),
   );
   lines.push(`  (baseline RSS with none held: ${String(capacity.baselineRssMb)} MB; ${capacity.users} users × up to ${capacity.connectionsPerUser} connections each)`);
+  const top = capacity.levels.at(-1);
+  if (top !== undefined) {
+    const perConnection = top.rssPerConnectionKb;
+    lines.push(
+      `  goals at ${top.held.toLocaleString('en-US')} held: RSS per connection ≤ ${CAPACITY_GOALS.rssPerConnectionKb} KiB — ${perConnection === null ? 'n/a' : perConnection <= CAPACITY_GOALS.rssPerConnectionKb ? 'meets' : 'MISSES'}; ` +
+        `ready p99 ≤ ${CAPACITY_GOALS.readyP99Ms} ms — ${top.timeToConnectionEstablished.p99Ms <= CAPACITY_GOALS.readyP99Ms ? 'meets' : 'MISSES'}`,
+    );
+  }
   lines.push('');
 }

@@ -6,6 +6,7 @@
  * the PostgreSQL connections to the soak's database (pg_stat_activity, read
  * directly, not through the fault proxy).
  */
+import { get } from 'node:http';
 import { Client } from 'pg';
 import { HttpPath } from '../../protocol/constants';
 import { PROC_AVAILABLE, fdTotal, treeFdKinds, treeRssBytes, type FdKinds, type SocketLabels } from '../lib/proc-stats';
@@ -86,10 +87,24 @@ export class Sampler {
     return sample;
   }
 
+  /**
+   * GET /health on a connection of its own, closed after the answer
+   * (agent: false): the sampler must not show up in the fds it counts.
+   */
   private async health(httpUrl: string): Promise<{ connections?: number; heapUsedBytes?: number }> {
     try {
-      const response = await fetch(`${httpUrl}${HttpPath.health}`, { signal: AbortSignal.timeout(2_000) });
-      const body = (await response.json()) as { connections?: unknown; memory?: { heap_used_bytes?: unknown } };
+      const text = await new Promise<string>((resolve, reject) => {
+        const request = get(`${httpUrl}${HttpPath.health}`, { agent: false, timeout: 2_000 }, (response) => {
+          let body = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (body += chunk));
+          response.on('end', () => resolve(body));
+          response.on('error', reject);
+        });
+        request.on('timeout', () => request.destroy(new Error('no answer within 2 s')));
+        request.on('error', reject);
+      });
+      const body = JSON.parse(text) as { connections?: unknown; memory?: { heap_used_bytes?: unknown } };
       const heap = body.memory?.heap_used_bytes;
       if (typeof heap === 'number') this.heapExposed = true;
       else this.heapExposed ??= false;
