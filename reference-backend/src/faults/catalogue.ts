@@ -293,17 +293,17 @@ export const FAULT_CATALOGUE = [
   // the history API (faults/lifecycle.ts)
   {
     name: 'history_latest_50',
-    area: 'history', rules: ['GP-2.7', 'GP-7.2'],
+    area: 'history', rules: ['GP-2.7', 'GP-7.2', 'GP-7.3'],
     description: 'GET /api/threads/{id}/messages answers only the latest 50 messages of the thread.',
   },
   {
     name: 'history_unordered',
-    area: 'history', rules: ['GP-2.7'],
+    area: 'history', rules: ['GP-2.7', 'GP-7.3'],
     description: 'GET /api/threads/{id}/messages orders the messages by message_id (a random UUID), not by creation.',
   },
   {
     name: 'assistant_role_agent',
-    area: 'history', rules: ['GP-2.8'],
+    area: 'history', rules: ['GP-2.8', 'GP-7.3'],
     description: 'The history gives the assistant\'s answers the role "agent" instead of "assistant".',
   },
   {
