@@ -40,7 +40,9 @@ export class ClientConnection implements LocalConnection, FrameSession {
   readonly id: ConnectionId = newConnectionId();
   private readonly queue: SerialQueue;
   private readonly limiter: RateLimiter;
-  private readonly holds = new Map<RunId, { seq: number; frameText: string }[]>();
+  private readonly holds = new Map<RunId, { seq: number; frameText: string; ending: boolean }[]>();
+  /** Per run: the highest seq sent on this connection (replayed or live), and whether its agent_completed was. */
+  private readonly runsSent = new Map<RunId, { upTo: number; completed: boolean }>();
   private established = false;
   private cancelExpiry: () => void = () => undefined;
   private readonly closedSignal: Promise<void>;
@@ -120,21 +122,40 @@ export class ClientConnection implements LocalConnection, FrameSession {
     });
   }
 
-  deliverRunEvent(runId: RunId, seq: number, frameText: string): void {
+  deliverRunEvent(runId: RunId, seq: number, frameText: string, ending = false): void {
     const held = this.holds.get(runId);
-    if (held !== undefined) held.push({ seq, frameText });
-    else this.send(frameText);
+    if (held !== undefined) held.push({ seq, frameText, ending });
+    else this.sendRunEvent(runId, seq, frameText, ending);
   }
 
   holdRunEvents(runId: RunId): RunEventHold {
-    const held: { seq: number; frameText: string }[] = [];
+    const held: { seq: number; frameText: string; ending: boolean }[] = [];
     this.holds.set(runId, held);
     return {
       release: (deliveredUpTo) => {
         if (this.holds.get(runId) === held) this.holds.delete(runId);
-        for (const event of held) if (event.seq > deliveredUpTo) this.send(event.frameText);
+        this.noteSent(runId, deliveredUpTo, false);
+        for (const event of held) if (event.seq > deliveredUpTo) this.sendRunEvent(runId, event.seq, event.frameText, event.ending);
       },
     };
+  }
+
+  /**
+   * A run event, live or released after a replay. The ending of a dead
+   * instance's run comes with the run's stored events before it: of those,
+   * only what this connection has not had goes out, and nothing after an
+   * agent_completed it had.
+   */
+  private sendRunEvent(runId: RunId, seq: number, frameText: string, ending: boolean): void {
+    const sent = this.runsSent.get(runId);
+    if (ending && sent !== undefined && (sent.completed || seq <= sent.upTo)) return;
+    this.noteSent(runId, seq, frameText.startsWith('{"type":"agent_completed"'));
+    this.send(frameText);
+  }
+
+  private noteSent(runId: RunId, upTo: number, completed: boolean): void {
+    const sent = this.runsSent.get(runId) ?? { upTo: 0, completed: false };
+    this.runsSent.set(runId, { upTo: Math.max(sent.upTo, upTo), completed: sent.completed || completed });
   }
 
   close(code: CloseCode, reason: string): void {

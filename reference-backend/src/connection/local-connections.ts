@@ -4,14 +4,15 @@ import type { ConnectionId, RunId, UserId } from '../domain/ids';
 export interface LocalConnection {
   readonly id: ConnectionId;
   readonly userId: UserId;
-  deliverRunEvent(runId: RunId, seq: number, frameText: string): void;
+  /** `ending`: part of the ending of a dead instance's run (runs/run-reaper.ts), sent only as far as it goes beyond what this connection has. */
+  deliverRunEvent(runId: RunId, seq: number, frameText: string, ending?: boolean): void;
 }
 
 /** Delivery of a run event to this instance's established connections of one user. */
 export interface LocalRunEventDelivery {
   /** Whether the user has an established connection here. */
   hasUser(userId: UserId): boolean;
-  deliver(userId: UserId, runId: RunId, seq: number, frameText: string): void;
+  deliver(userId: UserId, runId: RunId, seq: number, frameText: string, ending?: boolean): void;
 }
 
 /** This instance's established WebSocket connections, by user: where run events are delivered. */
@@ -38,10 +39,10 @@ export class LocalConnections implements LocalRunEventDelivery {
     return this.byUser.has(userId);
   }
 
-  deliver(userId: UserId, runId: RunId, seq: number, frameText: string): void {
+  deliver(userId: UserId, runId: RunId, seq: number, frameText: string, ending = false): void {
     const set = this.byUser.get(userId);
     if (set === undefined) return;
-    for (const connection of set) connection.deliverRunEvent(runId, seq, frameText);
+    for (const connection of set) connection.deliverRunEvent(runId, seq, frameText, ending);
   }
 
   /** The user's established connections here. */
