@@ -31,6 +31,7 @@ void describe('fault registry', () => {
       'early_frames_dropped',
       'empty_recommendations',
       'foreign_thread_accepted',
+      'goodbye_1000',
       'health_says_healthy',
       'heartbeat_drops_everyone',
       'history_latest_50',

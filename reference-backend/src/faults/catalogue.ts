@@ -235,6 +235,11 @@ export const FAULT_CATALOGUE = [
     description: 'On SIGTERM the drain waits its grace period, then closes the sockets and exits: runs still going are abandoned without an agent_completed.',
   },
   {
+    name: 'goodbye_1000',
+    area: 'factory_initialization', rules: ['GP-1.10'],
+    description: 'On SIGTERM, once the runs are done, every WebSocket is closed with 1000 (normal) instead of 1001 (going away).',
+  },
+  {
     name: 'drain_accepts_questions',
     area: 'factory_initialization', rules: ['GP-1.9'],
     description: 'During the drain a user_message is accepted and run, instead of answered SERVICE_UNAVAILABLE.',

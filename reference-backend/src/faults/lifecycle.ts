@@ -1,7 +1,7 @@
 import { createServer, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import jwt from 'jsonwebtoken';
-import { HttpPath, Permission, RefusalStatus, type ReadinessStatus } from '../../../protocol/constants';
+import { CloseCode, HttpPath, Permission, RefusalStatus, type ReadinessStatus } from '../../../protocol/constants';
 import { ConfigError, CONFIG_ERROR_EXIT_CODE, type Config } from '../config';
 import type { ClientConnection } from '../connection/client-connection';
 import type { DependencyStatusView } from '../health/dependency-monitor';
@@ -115,6 +115,11 @@ export const LIFECYCLE_FAULTS = {
   drain_abandons_late_runs: () => ({
     // The grace period is waited for, then the process goes: runs still going are abandoned.
     runDrain: (drain) => ({ settle: (graceMs) => drain.settle(graceMs), abortRemaining: () => Promise.resolve() }),
+  }),
+
+  goodbye_1000: () => ({
+    // "Closing normally" at shutdown: the sockets get 1000, as if the server had finished with them.
+    drainGate: (gate) => ({ ...gate, goodbyeCode: CloseCode.Normal }),
   }),
 
   drain_accepts_questions: () => ({
