@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WebSocket } from 'ws';
-import { CloseCode, Timing } from '../../protocol/constants';
+import { Timing } from '../../protocol/constants';
 import {
   analyseCostBreakdownTool,
   extractSpendFiguresTool,
@@ -234,7 +234,7 @@ export const startServer: StartServer = async (config, logger, decorators = NO_D
       await runDrain.abortRemaining();
       await withTimeout(lease.release(), SHUTDOWN_POOL_CLOSE_MS, 'releasing the instance lease').catch((err: unknown) => logger.warn(describeError(err)));
       const open = openConnections.all();
-      for (const connection of open) connection.close(CloseCode.GoingAway, 'server shutting down');
+      for (const connection of open) connection.close(drainGate.goodbyeCode, 'server shutting down');
       await Promise.race([Promise.all(open.map((c) => c.closed())), delay(SHUTDOWN_CLOSE_HANDSHAKE_MS)]);
       for (const connection of openConnections.all()) connection.terminate();
       monitor.stop();

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LocalConnections, type LocalConnection } from '../src/connection/local-connections';
+import type { WebSocket } from 'ws';
+import { ClientConnection } from '../src/connection/client-connection';
+import { protocolConnectionPolicy } from '../src/connection/connection-policy';
+import { LocalConnections, type RunEventDelivery, type LocalConnection } from '../src/connection/local-connections';
+import { framesAsSent } from '../src/connection/outgoing-frames';
 import type { ConnectionId, RunId, ThreadId, UserId } from '../src/domain/ids';
 import { serializeRunEvent } from '../src/frames/server-frames';
 import { RunEventFanout } from '../src/realtime/run-event-fanout';
@@ -47,13 +51,13 @@ void describe('deadRunEnding (protocol §5: a dead instance’s run is ended)', 
 });
 
 class Tab implements LocalConnection {
-  readonly received: number[] = [];
+  readonly received: Array<[number, boolean]> = [];
   constructor(
     readonly id: ConnectionId,
     readonly userId: UserId,
   ) {}
-  deliverRunEvent(_runId: RunId, seq: number): void {
-    this.received.push(seq);
+  deliverRunEvent(_runId: RunId, seq: number, _frameText: string, options: RunEventDelivery = {}): void {
+    this.received.push([seq, options.ending === true]);
   }
 }
 
@@ -65,27 +69,15 @@ function fanout(): { fanout: RunEventFanout; tab: Tab; published: Parameters<Red
   return { fanout: new RunEventFanout(local, { publish: (event) => void published.push(event) }), tab, published };
 }
 
-const event = (seq: number, type = 'agent_thinking') => ({ seq, frameText: `{"type":"${type}","seq":${seq}}` });
-const remote = (seq: number, type = 'agent_thinking', ending = false) => ({ origin: 'pod-a', userId: 'alice' as UserId, runId: 'r1' as RunId, seq, frameText: `{"type":"${type}","seq":${seq}}`, ...(ending ? { ending: true } : {}) });
+const frame = (seq: number, type = 'agent_thinking'): string => `{"type":"${type}","seq":${seq}}`;
+const remote = (seq: number, type = 'agent_thinking', ending = false) => ({ origin: 'pod-a', userId: 'alice' as UserId, runId: 'r1' as RunId, seq, frameText: frame(seq, type), ...(ending ? { ending: true } : {}) });
 
 void describe('RunEventFanout and the ending of a dead instance’s run', () => {
-  void it('delivers only what goes beyond what this instance delivered, and publishes it all', () => {
+  void it('hands the ending to the local connections as such, and publishes it all, marked', () => {
     const { fanout: f, tab, published } = fanout();
-    f.deliverRemote(remote(1, 'agent_started'));
-    f.deliverRemote(remote(2));
-    f.deliverEnding(header, [event(1, 'agent_started'), event(2), event(3, 'tool_executing'), event(4, 'tool_completed'), event(5, 'agent_completed')]);
-    assert.deepEqual(tab.received, [1, 2, 3, 4, 5]);
-    assert.equal(published.filter((p) => p.ending === true).length, 5);
-  });
-
-  void it('never delivers an ending after the run was ended here already (its instance was only cut off)', () => {
-    const { fanout: f, tab } = fanout();
-    for (const seq of [1, 2]) f.deliverRemote(remote(seq));
-    f.deliverRemote(remote(3, 'agent_completed'));
-    for (const seq of [1, 2]) f.deliverRemote(remote(seq, 'agent_thinking', true));
-    f.deliverRemote(remote(3, 'tool_completed', true));
-    f.deliverRemote(remote(4, 'agent_completed', true));
-    assert.deepEqual(tab.received, [1, 2, 3]);
+    f.deliverEnding(header, [1, 2, 3].map((seq) => ({ seq, frameText: frame(seq, seq === 3 ? 'agent_completed' : 'agent_thinking') })));
+    assert.deepEqual(tab.received, [[1, true], [2, true], [3, true]]);
+    assert.deepEqual(published.map((p) => p.ending), [true, true, true]);
   });
 
   void it('after an ending, nothing more of the run from its supposedly dead instance', () => {
@@ -94,6 +86,50 @@ void describe('RunEventFanout and the ending of a dead instance’s run', () => 
     f.deliverRemote(remote(2, 'agent_completed', true));
     f.deliverRemote(remote(2, 'agent_thinking'));
     f.deliverRemote(remote(3, 'agent_completed'));
-    assert.deepEqual(tab.received, [1, 2]);
+    assert.deepEqual(tab.received, [[1, false], [2, true]]);
+  });
+});
+
+/** A ClientConnection over a socket that records what it sends. */
+function connection(): { client: ClientConnection; sent: string[] } {
+  const sent: string[] = [];
+  const ws = { readyState: 1, OPEN: 1, send: (text: string) => void sent.push(text) } as unknown as WebSocket;
+  const lifecycle = { opened: () => undefined, prepare: () => Promise.resolve([]), established: () => undefined, closed: () => undefined };
+  const client = new ClientConnection(ws, { userId: 'alice' as UserId, permissions: new Set(), expiresAtMs: Date.now() + 60_000 }, {
+    textHandler: { handleText: () => Promise.resolve() },
+    lifecycle,
+    policy: protocolConnectionPolicy,
+    outgoing: framesAsSent,
+    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+  });
+  return { client, sent };
+}
+
+const seqs = (sent: readonly string[]): number[] => sent.map((text) => (JSON.parse(text) as { seq: number }).seq);
+
+void describe('ClientConnection and the ending of a dead instance’s run', () => {
+  void it('sends of an ending only what goes beyond what the connection had', () => {
+    const { client, sent } = connection();
+    for (const seq of [1, 2]) client.deliverRunEvent('r1' as RunId, seq, frame(seq));
+    for (const seq of [1, 2, 3, 4]) client.deliverRunEvent('r1' as RunId, seq, frame(seq, seq === 4 ? 'agent_completed' : 'tool_completed'), { ending: true });
+    assert.deepEqual(seqs(sent), [1, 2, 3, 4]);
+  });
+
+  void it('sends nothing of an ending once it had the run’s agent_completed (its instance was only cut off)', () => {
+    const { client, sent } = connection();
+    client.deliverRunEvent('r1' as RunId, 1, frame(1));
+    client.deliverRunEvent('r1' as RunId, 2, frame(2, 'agent_completed'));
+    for (const seq of [2, 3]) client.deliverRunEvent('r1' as RunId, seq, frame(seq, seq === 3 ? 'agent_completed' : 'tool_completed'), { ending: true });
+    assert.deepEqual(seqs(sent), [1, 2]);
+  });
+
+  void it('after a resume, sends nothing of an ending at or below what was replayed', () => {
+    const { client, sent } = connection();
+    const hold = client.holdRunEvents('r1' as RunId);
+    client.deliverRunEvent('r1' as RunId, 3, frame(3), { ending: true }); // held during the replay
+    hold.release(3); // the replay went up to seq 3 (after_seq 3, nothing stored beyond)
+    client.deliverRunEvent('r1' as RunId, 3, frame(3), { ending: true });
+    client.deliverRunEvent('r1' as RunId, 4, frame(4, 'agent_completed'), { ending: true });
+    assert.deepEqual(seqs(sent), [4]);
   });
 });

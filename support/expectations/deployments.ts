@@ -4,9 +4,9 @@ import { violation } from '../oracle/violation';
 import { Deployments, INSTANCES, observeClose, observeExit, tabOn } from '../scenario/deployments';
 import { resumeOnTab, observeResumedRun } from '../scenario/resume';
 import type { GoldenPathWorld } from '../world';
-import { alsoEstablishes, expect } from './golden-path-chai';
+import { expect } from './golden-path-chai';
 import { judgeNotLetIn } from './judges/connections';
-import { judgeEndedBeforeGoodbye, judgeRun } from './judges/runs';
+import { judgeEndedBeforeGoodbye } from './judges/runs';
 
 /** Then: starting, running side by side and stopping the backend (PROTOCOL §1; the seed plan's third critical issue). */
 export function exitsWithAnError(world: GoldenPathWorld): void {
@@ -27,13 +27,16 @@ export function bothInstancesReady(world: GoldenPathWorld): void {
 
 export async function runStillCompletes(user: ChatUser): Promise<void> {
   const run = await user.watchRun(user.latestMessage);
-  expect(alsoEstablishes(judgeRun(run), ['GP-1.7'], 'a run in progress at SIGTERM must be let finish (up to 10 s)')).to.holdUp();
   const completion = run.events.find((event) => event.type === 'agent_completed');
+  // The deploy's rule first: a run cut off by the shutdown is a drain that did not let it finish, whatever else it broke.
   expect({
     headline: `${user.name}'s run was cut short by the deploy`,
     evaluated: ['GP-1.7'],
-    violations: completion?.data.status === 'success' ? [] : [violation('GP-1.7', `the run in progress at SIGTERM ended with ${JSON.stringify(completion?.data.status)} instead of completing: every deploy throws away the answers users are waiting for`)],
+    violations: completion?.data.status === 'success' ? [] : [violation('GP-1.7', completion === undefined
+      ? `the run in progress at SIGTERM never ended (${run.tab.describeState()}): every deploy throws away the answers users are waiting for`
+      : `the run in progress at SIGTERM ended with ${JSON.stringify(completion.data.status)} instead of completing: every deploy throws away the answers users are waiting for`)],
   }).to.holdUp();
+  expect(run).to.followEveryEventRule();
 }
 
 export async function closedAsGoingAway(world: GoldenPathWorld, user: ChatUser): Promise<void> {

@@ -6,7 +6,7 @@ import { describeError, type Logger } from '../logger';
 import { runAt } from '../util/timing';
 import type { ConnectionPolicy, FrameIntake } from './connection-policy';
 import type { FrameSession, RunEventHold, TextFrameHandler } from './frame-handling';
-import type { LocalConnection } from './local-connections';
+import type { LocalConnection, RunEventDelivery } from './local-connections';
 import type { OutgoingFrames } from './outgoing-frames';
 import type { RateLimiter } from './rate-limiter';
 import { SerialQueue } from './serial-queue';
@@ -42,9 +42,11 @@ export class ClientConnection implements LocalConnection, FrameSession {
   readonly id: ConnectionId = newConnectionId();
   private readonly queue: SerialQueue;
   private readonly limiter: RateLimiter;
-  private readonly holds = new Map<RunId, { seq: number; frameText: string }[]>();
+  private readonly holds = new Map<RunId, { seq: number; frameText: string; ending: boolean }[]>();
   /** Per resumed run, the last seq its replay sent: live copies of those are not sent again (protocol §5: after the replay, each event once). */
   private readonly replayedUpTo = new Map<RunId, number>();
+  /** Per run: the highest seq sent on this connection (replayed or live), and whether its agent_completed was. */
+  private readonly runsSent = new Map<RunId, { upTo: number; completed: boolean }>();
   private established = false;
   private cancelExpiry: () => void = () => undefined;
   private readonly closedSignal: Promise<void>;
@@ -141,24 +143,43 @@ export class ClientConnection implements LocalConnection, FrameSession {
     if (texts.length === 0) onWritten?.();
   }
 
-  deliverRunEvent(runId: RunId, seq: number, frameText: string, onWritten?: (error?: Error) => void): void {
+  deliverRunEvent(runId: RunId, seq: number, frameText: string, options: RunEventDelivery = {}): void {
     const held = this.holds.get(runId);
-    if (held !== undefined) held.push({ seq, frameText });
-    else if (seq > (this.replayedUpTo.get(runId) ?? 0)) return this.send(frameText, onWritten);
-    onWritten?.();
+    if (held !== undefined) held.push({ seq, frameText, ending: options.ending === true });
+    else if (seq > (this.replayedUpTo.get(runId) ?? 0)) return this.sendRunEvent(runId, seq, frameText, options.ending === true, options.onWritten);
+    options.onWritten?.();
   }
 
   holdRunEvents(runId: RunId): RunEventHold {
-    const held: { seq: number; frameText: string }[] = [];
+    const held: { seq: number; frameText: string; ending: boolean }[] = [];
     this.holds.set(runId, held);
     return {
       release: (deliveredUpTo) => {
         if (this.holds.get(runId) === held) this.holds.delete(runId);
         // An event can be stored (and so replayed) a moment before it is delivered live: it must not come again.
         this.replayedUpTo.set(runId, Math.max(deliveredUpTo, this.replayedUpTo.get(runId) ?? 0));
-        for (const event of held) if (event.seq > deliveredUpTo) this.send(event.frameText);
+        this.noteSent(runId, deliveredUpTo, false);
+        for (const event of held) if (event.seq > deliveredUpTo) this.sendRunEvent(runId, event.seq, event.frameText, event.ending);
       },
     };
+  }
+
+  /**
+   * A run event, live or released after a replay. The ending of a dead
+   * instance's run comes with the run's stored events before it: of those,
+   * only what this connection has not had goes out, and nothing after an
+   * agent_completed it had.
+   */
+  private sendRunEvent(runId: RunId, seq: number, frameText: string, ending: boolean, onWritten?: (error?: Error) => void): void {
+    const sent = this.runsSent.get(runId);
+    if (ending && sent !== undefined && (sent.completed || seq <= sent.upTo)) return onWritten?.();
+    this.noteSent(runId, seq, frameText.startsWith('{"type":"agent_completed"'));
+    this.send(frameText, onWritten);
+  }
+
+  private noteSent(runId: RunId, upTo: number, completed: boolean): void {
+    const sent = this.runsSent.get(runId) ?? { upTo: 0, completed: false };
+    this.runsSent.set(runId, { upTo: Math.max(sent.upTo, upTo), completed: sent.completed || completed });
   }
 
   close(code: CloseCode, reason: string): void {

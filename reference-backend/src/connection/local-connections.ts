@@ -1,18 +1,30 @@
 import type { ConnectionId, RunId, UserId } from '../domain/ids';
 
 /** What the registry needs from an established connection. */
+/** How a run event goes to one connection. */
+export interface RunEventDelivery {
+  /** Part of the ending of a dead instance's run: sent only as far as it goes beyond what the connection has. */
+  readonly ending?: boolean;
+  /** Called once the frame has left this process, or was not sent. */
+  readonly onWritten?: (error?: Error) => void;
+}
+
 export interface LocalConnection {
   readonly id: ConnectionId;
   readonly userId: UserId;
-  /** Sends at once, never waiting on the client; `onWritten` (if given) is called once the frame has left this process, or was not sent. */
-  deliverRunEvent(runId: RunId, seq: number, frameText: string, onWritten?: (error?: Error) => void): void;
+  /**
+   * Sends at once, never waiting on the client. `ending`: part of the ending of a dead instance's run
+   * (runs/run-reaper.ts), sent only as far as it goes beyond what this connection has; `onWritten` (if given)
+   * is called once the frame has left this process, or was not sent.
+   */
+  deliverRunEvent(runId: RunId, seq: number, frameText: string, options?: RunEventDelivery): void;
 }
 
 /** Delivery of a run event to this instance's established connections of one user. */
 export interface LocalRunEventDelivery {
   /** Whether the user has an established connection here. */
   hasUser(userId: UserId): boolean;
-  deliver(userId: UserId, runId: RunId, seq: number, frameText: string): void;
+  deliver(userId: UserId, runId: RunId, seq: number, frameText: string, ending?: boolean): void;
 }
 
 /** This instance's established WebSocket connections, by user: where run events are delivered. */
@@ -39,10 +51,10 @@ export class LocalConnections implements LocalRunEventDelivery {
     return this.byUser.has(userId);
   }
 
-  deliver(userId: UserId, runId: RunId, seq: number, frameText: string): void {
+  deliver(userId: UserId, runId: RunId, seq: number, frameText: string, ending = false): void {
     const set = this.byUser.get(userId);
     if (set === undefined) return;
-    for (const connection of set) connection.deliverRunEvent(runId, seq, frameText);
+    for (const connection of set) connection.deliverRunEvent(runId, seq, frameText, { ending });
   }
 
   /** The user's established connections here. */

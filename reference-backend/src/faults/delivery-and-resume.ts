@@ -157,7 +157,7 @@ export const DELIVERY_AND_RESUME_FAULTS = {
         deliver: (userId, runId, seq, frameText) => {
           turn = turn.then(async () => {
             for (const connection of [...connections.connectionsOf(userId)]) {
-              await new Promise<void>((written) => connection.deliverRunEvent(runId, seq, frameText, () => written()));
+              await new Promise<void>((written) => connection.deliverRunEvent(runId, seq, frameText, { onWritten: () => written() }));
             }
           });
         },

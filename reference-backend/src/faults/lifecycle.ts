@@ -1,9 +1,10 @@
 import { createServer, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import jwt from 'jsonwebtoken';
-import { HttpPath, Permission, RefusalStatus, type ReadinessStatus } from '../../../protocol/constants';
+import { CloseCode, HttpPath, Permission, RefusalStatus, type ReadinessStatus } from '../../../protocol/constants';
 import { ConfigError, CONFIG_ERROR_EXIT_CODE, type Config } from '../config';
 import type { ClientConnection } from '../connection/client-connection';
+import type { DependencyStatusView } from '../health/dependency-monitor';
 import { userContextFromClaims } from '../connection/user-context';
 import type { ReadinessView } from '../http/http-api';
 import type { HistoryMessage } from '../storage/chat-store';
@@ -116,6 +117,11 @@ export const LIFECYCLE_FAULTS = {
     runDrain: (drain) => ({ settle: (graceMs) => drain.settle(graceMs), abortRemaining: () => Promise.resolve() }),
   }),
 
+  goodbye_1000: () => ({
+    // "Closing normally" at shutdown: the sockets get 1000, as if the server had finished with them.
+    drainGate: (gate) => ({ ...gate, goodbyeCode: CloseCode.Normal }),
+  }),
+
   drain_accepts_questions: () => ({
     drainGate: (gate) => ({ ...gate, refusesQuestions: false }),
   }),
@@ -218,21 +224,28 @@ export const LIFECYCLE_FAULTS = {
       }),
   }),
 
-  slow_query_retried_forever: () => ({
-    // Each attempt to accept a message is given less time than a slow database takes, and retried until one succeeds.
-    chatStore: (store) =>
-      chatStoreWith(store, {
-        acceptUserMessage: async (input) => {
-          for (;;) {
-            try {
-              return await withTimeout(store.acceptUserMessage(input), ACCEPT_ATTEMPT_MS, 'accepting a message');
-            } catch (err) {
-              if (!(err instanceof TimeoutError)) throw err;
+  slow_query_retried_forever: () => {
+    // Each attempt to accept a message is given less time than a slow database takes, and retried for as long as PostgreSQL is reported up.
+    let dependencies: DependencyStatusView | undefined;
+    return {
+      chatAvailability: (availability, parts) => {
+        dependencies = parts.dependencies;
+        return availability;
+      },
+      chatStore: (store) =>
+        chatStoreWith(store, {
+          acceptUserMessage: async (input) => {
+            for (;;) {
+              try {
+                return await withTimeout(store.acceptUserMessage(input), ACCEPT_ATTEMPT_MS, 'accepting a message');
+              } catch (err) {
+                if (!(err instanceof TimeoutError) || dependencies?.isUp('postgres') === false) throw err;
+              }
             }
-          }
-        },
-      }),
-  }),
+          },
+        }),
+    };
+  },
 
   history_latest_50: () => ({
     chatStore: (store) => chatStoreWith(store, { history: async (userId, threadId) => (await store.history(userId, threadId))?.slice(-HISTORY_PAGE) ?? null }),

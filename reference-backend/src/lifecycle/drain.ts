@@ -1,3 +1,5 @@
+import { CloseCode } from '../../../protocol/constants';
+
 /**
  * What a draining instance refuses (protocol §1: on SIGTERM it stops
  * accepting connections, answers a user_message with SERVICE_UNAVAILABLE,
@@ -10,9 +12,11 @@ export interface DrainGate {
   readonly refusesHandshakes: boolean;
   /** A user_message during the drain is answered SERVICE_UNAVAILABLE. */
   readonly refusesQuestions: boolean;
+  /** The close code every WebSocket gets once the runs are done (§9: 1001, going away). */
+  readonly goodbyeCode: CloseCode;
 }
 
-export const PROTOCOL_DRAIN: DrainGate = { closesListener: true, refusesHandshakes: true, refusesQuestions: true };
+export const PROTOCOL_DRAIN: DrainGate = { closesListener: true, refusesHandshakes: true, refusesQuestions: true, goodbyeCode: CloseCode.GoingAway };
 
 /** The runs' part of a drain (runs/run-manager.ts). */
 export interface RunDrain {
