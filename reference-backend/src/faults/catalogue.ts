@@ -296,6 +296,11 @@ export const FAULT_CATALOGUE = [
     description: 'message_accepted is sent before the accepting transaction commits (it commits 400 ms later; the run waits for it).',
   },
   {
+    name: 'nul_internal',
+    area: 'hostile_input', rules: ['GP-4.15'],
+    description: 'Content is stored as it is: PostgreSQL text cannot hold U+0000, so a question containing one is answered INTERNAL.',
+  },
+  {
     name: 'error_without_ids',
     area: 'hostile_input', rules: ['GP-4.10'],
     description: 'An error answering a refused frame names neither its client_message_id nor its run_id.',

@@ -5,6 +5,7 @@ import type { ClientFrameReader, FrameReading } from '../frames/client-frames';
 import { pongFrame } from '../frames/server-frames';
 import { PostgresChatStore } from '../storage/chat-store';
 import type { Database } from '../storage/database';
+import { readStoredText } from '../storage/stored-text';
 import { delay } from '../util/timing';
 import { policyWith, runStoreWith, sessionWith } from './delegation';
 import type { FaultWrapper } from './fault-wrapper';
@@ -49,6 +50,20 @@ function committingLater(db: Database, pending: Set<Promise<unknown>>): Database
     });
   });
   return deferred;
+}
+
+/**
+ * nul_internal: a database whose accepting statement gets the content as it
+ * is, never encoded (stored-text.ts): PostgreSQL refuses U+0000 in text, and
+ * the question is answered INTERNAL.
+ */
+function storingContentAsIs(db: Database): Database {
+  const raw = Object.create(db) as Database;
+  raw.query = ((text: string, values?: unknown[]) => {
+    if (!text.includes('INSERT INTO accepted_messages') || values?.[7] !== 'json') return db.query(text, values);
+    return db.query(text, [...values.slice(0, 6), readStoredText(String(values[6]), 'json'), 'plain']);
+  });
+  return raw;
 }
 
 /** retry_after_too_short: the wait computed in milliseconds, then sent as seconds in the _ms field. */
@@ -134,6 +149,8 @@ export const FRAME_FAULTS = {
         }),
     };
   },
+
+  nul_internal: () => ({ chatStore: (_store, { db }) => new PostgresChatStore(storingContentAsIs(db)) }),
 
   error_without_ids: () => ({
     clientFrameReader: (reader) =>
