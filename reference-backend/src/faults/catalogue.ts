@@ -22,6 +22,13 @@ export interface FaultDefinition {
   readonly description: string;
   /** The protocol rules it breaks, by id (e.g. `GP-5.2`, protocol/rules.ts): verify-suite runs the scenarios tagged with them. */
   readonly rules: readonly string[];
+  /**
+   * `caught` (the default): the suite must fail with one of `rules` violated.
+   * `tolerated`: the backend does something the protocol allows and the
+   * suite itself must cope with (a rule of the client's side, like GP-4.3):
+   * verify-suite runs the whole suite against it and expects it green.
+   */
+  readonly expect?: 'caught' | 'tolerated';
 }
 
 export const FAULT_CATALOGUE = [
@@ -319,6 +326,11 @@ export const FAULT_CATALOGUE = [
     name: 'limit_off_by_one',
     area: 'hostile_input', rules: ['GP-8.5'],
     description: 'The rate limit refuses the 20th frame of a second (19 are served).',
+  },
+  {
+    name: 'extra_frames_and_fields',
+    area: 'hostile_input', rules: ['GP-4.3'], expect: 'tolerated',
+    description: 'Allowed, and the suite must cope: every frame carries fields no protocol defines (at the top and in data), and every 5th frame is followed by a frame of a type no protocol defines.',
   },
   {
     name: 'slow_pong',
