@@ -191,7 +191,7 @@ async function run(): Promise<void> {
       return result;
     });
     if (withoutClean) {
-      for (const result of runs) process.stdout.write(`${result.fault?.name ?? ''}: ${catchOf(result) === undefined ? `${verdictOf(result)}${result.violatedBy.length > 0 ? ` (failed, but not by its rules: ${result.violatedBy.map((failure) => `${failure.scenario}: ${failure.failure ?? ''}`).join('; ')})` : ''}` : `caught by ${catchOf(result)?.scenario ?? ''}: ${catchOf(result)?.failure ?? ''}`}\n`);
+      for (const result of runs) process.stdout.write(`${result.fault?.name ?? ''}: ${catchOf(result) === undefined ? `${verdictOf(result)}${result.violatedBy.length > 0 ? ` (failed, but not by its rules: ${result.violatedBy.map((failure) => `${failure.scenario}: ${failure.failure ?? ''}`).join('; ')})` : ''}` : `${verdictOf(result) === 'caught' ? 'caught by' : `${verdictOf(result)}:`} ${catchOf(result)?.scenario ?? ''}${catchOf(result)?.failure === undefined ? '' : `: ${catchOf(result)?.failure ?? ''}`}`}\n`);
       if (runs.some((result) => catchOf(result) === undefined)) process.exitCode = 1;
       return;
     }
