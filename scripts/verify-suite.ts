@@ -12,6 +12,11 @@
  *   npm run verify-suite -- --no-clean seq_gap  # only these faults, without the clean run (while developing a fault)
  *   npm run verify-suite -- --clean-run reports  # the clean run is the whole-suite run already in reports/ (npm test)
  *
+ * A fault marked `expect: 'tolerated'` is the other way round: something the
+ * protocol allows that the suite itself must cope with (GP-4.3: unknown
+ * fields and frame types). It runs against the whole suite, which must stay
+ * green; it proves its rules when it does, and fails verify-suite when not.
+ *
  * Exits non-zero when the clean backend fails anything, a fault survives, a
  * checked rule has no fault that proves it, or a fault names a rule the
  * catalogue does not have.
@@ -33,6 +38,7 @@ interface Fault {
   readonly area: string;
   readonly description: string;
   readonly rules: readonly string[];
+  readonly expect: 'caught' | 'tolerated';
 }
 
 interface FaultRun {
@@ -48,11 +54,11 @@ const reportRoot = join(PROJECT_ROOT, 'reports', 'verify');
 
 function listFaults(): Fault[] {
   const output = execFileSync('/bin/sh', ['-c', `${REFERENCE_BACKEND_COMMAND} --list-faults`], { cwd: PROJECT_ROOT, encoding: 'utf8' });
-  return (JSON.parse(output) as Array<Omit<Fault, 'rules'> & { rules?: string[] }>).map((fault) => ({ ...fault, rules: fault.rules ?? [] }));
+  return (JSON.parse(output) as Array<Omit<Fault, 'rules' | 'expect'> & { rules?: string[]; expect?: Fault['expect'] }>).map((fault) => ({ ...fault, rules: fault.rules ?? [], expect: fault.expect ?? 'caught' }));
 }
 
 function scope(fault: Fault | undefined, everywhere: boolean): string {
-  if (fault === undefined || everywhere) return 'not @unit';
+  if (fault === undefined || everywhere || fault.expect === 'tolerated') return 'not @unit';
   return `(${fault.rules.map((rule) => `@${rule}`).join(' or ')}) and not @unit`;
 }
 
@@ -111,7 +117,7 @@ function runSuite(fault: Fault | undefined, services: { postgres: PostgresServic
   delete env.GOLDEN_PATH_URL;
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const failFast = fault !== undefined && !everywhere ? ['--fail-fast'] : [];
+    const failFast = fault !== undefined && !everywhere && fault.expect !== 'tolerated' ? ['--fail-fast'] : [];
     const child = spawn('npx', ['cucumber-js', '--parallel', '1', ...failFast, '--tags', scope(fault, everywhere), '--format', `progress:${join(reports, 'progress.txt')}`], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
     const stderr: string[] = [];
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
@@ -145,9 +151,16 @@ async function inPool<T, R>(items: readonly T[], width: number, work: (item: T) 
   return results;
 }
 
-/** The failing scenario that proves the fault: one whose violations include a rule of the fault. */
+/**
+ * The failing scenario that proves the fault: one whose violations include a
+ * rule of the fault. A tolerated fault is proven by the whole suite staying green.
+ */
 function catchOf(run: FaultRun): { scenario: string; rules: string[]; failure: string | undefined } | undefined {
   const rules = run.fault?.rules ?? [];
+  if (run.fault?.expect === 'tolerated') {
+    const green = run.exitCode === 0 && run.outcome.hookFailures.length === 0 && run.outcome.scenarios.length > 0 && run.violatedBy.length === 0;
+    return green ? { scenario: `the whole suite stayed green (${run.outcome.scenarios.length} scenarios)`, rules: [...rules], failure: undefined } : undefined;
+  }
   const found = run.violatedBy.find((failure) => failure.violated.some((rule) => rules.includes(rule)));
   return found === undefined ? undefined : { scenario: found.scenario, rules: found.violated.filter((rule) => rules.includes(rule)), failure: found.failure };
 }
@@ -187,12 +200,12 @@ async function run(): Promise<void> {
     const runs = await inPool(withoutClean || earlierClean !== undefined ? faults : [undefined, ...faults], width, async (fault) => {
       const result = await runSuite(fault, { postgres, redis }, everywhere);
       finished += 1;
-      const verdict = fault === undefined ? `clean backend: ${result.outcome.scenarios.filter((scenario) => scenario.status !== 'PASSED').length} not passing` : `${fault.name}: ${catchOf(result) === undefined ? 'SURVIVED' : 'caught'}`;
+      const verdict = fault === undefined ? `clean backend: ${result.outcome.scenarios.filter((scenario) => scenario.status !== 'PASSED').length} not passing` : `${fault.name}: ${verdictOf(result)}`;
       process.stdout.write(`  [${finished}/${faults.length + 1}] ${verdict} (${result.seconds.toFixed(1)} s)\n`);
       return result;
     });
     if (withoutClean) {
-      for (const result of runs) process.stdout.write(`${result.fault?.name ?? ''}: ${catchOf(result) === undefined ? `SURVIVED${result.violatedBy.length > 0 ? ` (failed, but not by its rules: ${result.violatedBy.map((failure) => `${failure.scenario}: ${failure.failure ?? ''}`).join('; ')})` : ''}` : `caught by ${catchOf(result)?.scenario ?? ''}: ${catchOf(result)?.failure ?? ''}`}\n`);
+      for (const result of runs) process.stdout.write(`${result.fault?.name ?? ''}: ${catchOf(result) === undefined ? `${verdictOf(result)}${result.violatedBy.length > 0 ? ` (failed, but not by its rules: ${result.violatedBy.map((failure) => `${failure.scenario}: ${failure.failure ?? ''}`).join('; ')})` : ''}` : `${verdictOf(result) === 'caught' ? 'caught by' : `${verdictOf(result)}:`} ${catchOf(result)?.scenario ?? ''}${catchOf(result)?.failure === undefined ? '' : `: ${catchOf(result)?.failure ?? ''}`}`}\n`);
       if (runs.some((result) => catchOf(result) === undefined)) process.exitCode = 1;
       return;
     }
@@ -200,10 +213,11 @@ async function run(): Promise<void> {
     // A scenario not run for a need the target cannot meet is not a failure of the clean backend (none, when the suite launched it).
     const cleanGreen = clean.exitCode === 0 && clean.outcome.scenarios.length > 0 && clean.outcome.scenarios.every((scenario) => scenario.status === 'PASSED' || scenario.notRunBecause !== undefined);
     const cleanConformance = JSON.parse(readFileSync(join(earlierClean?.dir ?? join(reportRoot, 'clean'), 'conformance.json'), 'utf8')) as Conformance;
-    const checked = cleanConformance.rules.filter((rule) => rule.verdict !== 'unchecked').map((rule) => rule.id);
+    // A tolerated fault's rules are the suite's own duties (GP-4.3): proven by it, whether or not a scenario names them.
+    const checked = [...new Set([...cleanConformance.rules.filter((rule) => rule.verdict !== 'unchecked').map((rule) => rule.id), ...faulted.filter((result) => result.fault?.expect === 'tolerated').flatMap((result) => result.fault?.rules ?? [])])];
     const proofs = checked.map((rule) => {
       const declaring = faulted.filter((result) => result.fault?.rules.includes(rule) === true);
-      const provenBy = declaring.filter((result) => catchOf(result)?.rules.includes(rule) === true || result.violatedBy.some((failure) => failure.violated.includes(rule)));
+      const provenBy = declaring.filter((result) => catchOf(result)?.rules.includes(rule) === true || (result.fault?.expect !== 'tolerated' && result.violatedBy.some((failure) => failure.violated.includes(rule))));
       return { rule, faults: declaring.map((result) => result.fault?.name ?? ''), provenBy: provenBy.map((result) => result.fault?.name ?? '') };
     });
     printTables(clean, cleanGreen, faulted, proofs, only.length > 0);
@@ -211,7 +225,7 @@ async function run(): Promise<void> {
       clean: { green: cleanGreen, scenarios: clean.outcome.scenarios.length, failing: clean.outcome.scenarios.filter((scenario) => scenario.status !== 'PASSED') },
       faults: faulted.map((result) => {
         const caught = catchOf(result);
-        return { ...result.fault, caught: caught !== undefined, caughtBy: caught?.scenario ?? null, violated: caught?.rules ?? [], failure: caught?.failure ?? result.violatedBy[0]?.failure ?? null, seconds: result.seconds };
+        return { ...result.fault, verdict: verdictOf(result), caught: caught !== undefined, caughtBy: caught?.scenario ?? null, violated: caught?.rules ?? [], failure: caught?.failure ?? result.violatedBy[0]?.failure ?? null, seconds: result.seconds };
       }),
       rules: proofs,
     };
@@ -223,6 +237,13 @@ async function run(): Promise<void> {
   } finally {
     await Promise.all([postgres.dispose(), redis.dispose()]);
   }
+}
+
+/** caught / SURVIVED for a fault the suite must catch; tolerated / NOT TOLERATED for one it must cope with. */
+function verdictOf(run: FaultRun): string {
+  const proven = catchOf(run) !== undefined;
+  if (run.fault?.expect === 'tolerated') return proven ? 'tolerated' : 'NOT TOLERATED';
+  return proven ? 'caught' : 'SURVIVED';
 }
 
 function printTables(clean: FaultRun, cleanGreen: boolean, faulted: readonly FaultRun[], proofs: ReadonlyArray<{ rule: string; faults: string[]; provenBy: string[] }>, partial: boolean): void {
@@ -238,7 +259,7 @@ function printTables(clean: FaultRun, cleanGreen: boolean, faulted: readonly Fau
   for (const result of faulted) {
     const caught = catchOf(result);
     const rules = (result.fault?.rules ?? []).join(' ');
-    out.push(`${(result.fault?.name ?? '').padEnd(width)}  ${rules.padEnd(22)}  ${caught === undefined ? 'SURVIVED' : 'caught  '}  ${caught?.scenario ?? (result.violatedBy.length > 0 ? `(failed, but not by its rules: ${result.violatedBy[0]?.violated.join(', ') || 'no rule named'})` : '-')}`);
+    out.push(`${(result.fault?.name ?? '').padEnd(width)}  ${rules.padEnd(22)}  ${verdictOf(result).padEnd(8)}  ${caught?.scenario ?? (result.violatedBy.length > 0 ? `(failed, but not by its rules: ${result.violatedBy[0]?.violated.join(', ') || 'no rule named'})` : '-')}`);
     const line = caught?.failure ?? result.violatedBy[0]?.failure;
     if (line !== undefined) out.push(`${' '.repeat(width + 36)}↳ ${line.slice(0, 200)}`);
   }
@@ -249,7 +270,7 @@ function printTables(clean: FaultRun, cleanGreen: boolean, faulted: readonly Fau
   }
   const survived = faulted.filter((result) => catchOf(result) === undefined).length;
   const unproven = proofs.filter((proof) => proof.provenBy.length === 0).length;
-  out.push('', `${faulted.length - survived} of ${faulted.length} faults caught by their rules; ${survived} survived; ${proofs.length - unproven} of ${proofs.length} checked rules proven by a fault; clean backend ${cleanGreen ? 'green' : 'NOT GREEN'}.`);
+  out.push('', `${faulted.length - survived} of ${faulted.length} faults caught by their rules or tolerated as they must be; ${survived} survived or broke the suite; ${proofs.length - unproven} of ${proofs.length} checked rules proven by a fault; clean backend ${cleanGreen ? 'green' : 'NOT GREEN'}.`);
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

@@ -9,6 +9,8 @@ import { ALWAYS_SERVED, Floods, sendsBinary, sendsBurst, sendsMalformed, sendsOv
 import type { GoldenPathWorld } from '../support/world';
 import { QUEUED_PINGS, sendsQueueWithTheHandshake } from '../support/scenario/early-frames';
 import { queuedFramesServedAfterReady } from '../support/expectations/race-conditions';
+import { keptAsWrittenOrRefused } from '../support/expectations/hostile-input';
+import { askWithNul } from '../support/scenario/conversation';
 
 When("{actor}'s app sends {malformedFrame}", function (user: ChatUser, frame: string) {
   sendsMalformed(user, frame);
@@ -80,4 +82,12 @@ When("{actor}'s app opens the chat and sends the frames it queued while offline,
 
 Then("every one of {actor}'s queued frames is answered in order once the chat is ready, none told to slow down", function (this: GoldenPathWorld, user: ChatUser) {
   return queuedFramesServedAfterReady(this, user, QUEUED_PINGS);
+});
+
+When('{actor} asks the agent a question with a null character pasted into it', function (this: GoldenPathWorld, user: ChatUser) {
+  askWithNul(this, user);
+});
+
+Then("{actor}'s question is kept exactly as she/he/they wrote it, or refused as invalid, but never answered with a server error", function (this: GoldenPathWorld, user: ChatUser) {
+  return keptAsWrittenOrRefused(this, user);
 });

@@ -73,3 +73,10 @@ Feature: Malformed frames — a bad frame gets an explanation, never a broken ch
     Then Alice's message is accepted promptly
     And Alice watches the agent start, think, use its tools and complete
     And Alice finds the conversation in her history
+
+  @e2e @GP-4.15
+  Scenario: A question with a null character pasted into it is kept as written or refused as invalid, never a server error
+    Given Alice is signed in
+    And Alice has the chat open
+    When Alice asks the agent a question with a null character pasted into it
+    Then Alice's question is kept exactly as she wrote it, or refused as invalid, but never answered with a server error

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     throw err;
   }
   if (options.listFaults) {
-    const listed = FAULTS.map(({ name, area, description, rules }) => (rules === undefined ? { name, area, description } : { name, area, description, rules }));
+    const listed = FAULTS.map(({ name, area, description, rules, expect }) => ({ name, area, description, rules, ...(expect === undefined ? {} : { expect }) }));
     process.stdout.write(`${JSON.stringify(listed)}\n`);
     return;
   }

@@ -2,12 +2,13 @@ import { CloseCode, type ErrorCode } from '../../protocol/constants';
 import type { ChatUser } from '../actors/chat-user';
 import { ruleOfMalformedFrame } from '../actors/hostile-frames';
 import { answersMessage, frameData, frameType, type ReceivedFrame } from '../domain/frames';
-import { violation } from '../oracle/violation';
 import { ask } from '../scenario/conversation';
+import { historyMessages } from '../client/history-client';
+import { violation, type Violation } from '../oracle/violation';
 import { readServiceHealth } from '../scenario/service-health';
 import { FuzzBarrage } from '../scenario/fuzz-barrage';
 import { Floods, waitsAsAsked } from '../scenario/raw-frames';
-import { parseJson, isObject } from '../domain/json';
+import { describeValue, excerpt, isObject, parseJson } from '../domain/json';
 import type { GoldenPathWorld } from '../world';
 import { expect } from './golden-path-chai';
 import { firstAnswer } from './judges/answers';
@@ -81,6 +82,35 @@ export async function afterThePauseGetsAnAnswer(world: GoldenPathWorld, user: Ch
   const run = await user.watchRun(message);
   expect(run).to.followEveryEventRule();
   expect(run).to.endWithAnActionableAnswer();
+}
+
+/**
+ * PROTOCOL §4: content the backend cannot store as it is (U+0000) is stored
+ * and returned unchanged by the history API, or refused with INVALID_MESSAGE
+ * — never INTERNAL, never silence; when accepted, its run ends like any other.
+ */
+export async function keptAsWrittenOrRefused(world: GoldenPathWorld, user: ChatUser): Promise<void> {
+  const message = user.latestMessage;
+  const answer = await user.answerTo(message);
+  const violations: Violation[] = [];
+  const sent = JSON.stringify(message.request.content);
+  if (answer === undefined) {
+    violations.push(violation('GP-4.15', `nothing answered ${user.name}'s question containing U+0000 within ${(world.profile.patienceMs / 1000).toFixed(0)} s: she waits for an answer to ordinary input that will never come`));
+  } else if (frameType(answer) === 'error') {
+    const code = describeValue(frameData(answer).code);
+    if (frameData(answer).code !== 'INVALID_MESSAGE') violations.push(violation('GP-4.15', `${user.name}'s question containing U+0000 was answered ${code} instead of being stored unchanged or refused with INVALID_MESSAGE: ordinary user input crashes the request, and she sees a server error she cannot act on`));
+  } else {
+    const accepted = await user.accepted(message);
+    const read = await user.readHistory(accepted.threadId);
+    const stored = historyMessages(read.response)?.find((candidate) => candidate.client_message_id === message.clientMessageId);
+    if (stored === undefined) violations.push(violation('GP-4.15', `${user.name}'s question containing U+0000 was acknowledged, but the history (HTTP ${read.response.status}) does not hold it: the message was lost on the way to storage`));
+    else if (stored.content !== message.request.content) violations.push(violation('GP-4.15', `${user.name} asked ${excerpt(sent, 120)} and the history returns ${excerpt(JSON.stringify(stored.content), 120)}: content the database cannot hold as it is must come back unchanged`));
+    const run = await user.watchRun(message);
+    const completed = run.events.find((event) => event.type === 'agent_completed');
+    const error = completed?.data.status === 'error' && isObject(completed.data.error) ? completed.data.error : undefined;
+    if (error?.code === 'INTERNAL') violations.push(violation('GP-4.15', `the run answering ${user.name}'s question containing U+0000 failed with INTERNAL (${excerpt(JSON.stringify(error), 160)}): the input was accepted but crashed the work it started`));
+  }
+  expect({ headline: `${user.name}'s question containing U+0000 was not kept or refused the way the protocol says`, evaluated: ['GP-4.15'], violations }).to.holdUp();
 }
 
 export function fuzzBrokeNothing(world: GoldenPathWorld): void {

@@ -1,6 +1,6 @@
 import type { ChatUser, HistoryRead, SentMessage, WatchedRun } from '../actors/chat-user';
 import type { ChatConnection } from '../client/chat-connection';
-import { followUpRequest, longestQuestion, spendAnalysisRequest, type ChatRequest } from '../actors/requests';
+import { followUpRequest, longestQuestion, questionWithNul, spendAnalysisRequest, type ChatRequest } from '../actors/requests';
 import type { GoldenPathWorld } from '../world';
 import type { Endpoint } from '../target/system-under-test';
 import { randomUUID } from 'node:crypto';
@@ -28,6 +28,10 @@ function chatToAskOn(user: ChatUser): ChatConnection {
 
 export function askLongestQuestion(world: GoldenPathWorld, user: ChatUser): SentMessage {
   return ask(world, user, { request: longestQuestion(user.random) });
+}
+
+export function askWithNul(world: GoldenPathWorld, user: ChatUser): SentMessage {
+  return ask(world, user, { request: questionWithNul(user.random) });
 }
 
 /** A follow-up in the thread of the user's latest accepted message. */

@@ -23,6 +23,13 @@ export interface FaultDefinition {
   readonly description: string;
   /** The protocol rules it breaks, by id (e.g. `GP-5.2`, protocol/rules.ts): verify-suite runs the scenarios tagged with them. */
   readonly rules: readonly string[];
+  /**
+   * `caught` (the default): the suite must fail with one of `rules` violated.
+   * `tolerated`: the backend does something the protocol allows and the
+   * suite itself must cope with (a rule of the client's side, like GP-4.3):
+   * verify-suite runs the whole suite against it and expects it green.
+   */
+  readonly expect?: 'caught' | 'tolerated';
 }
 
 export const FAULT_CATALOGUE = [
@@ -419,6 +426,11 @@ export const FAULT_CATALOGUE = [
     description: 'message_accepted is sent before the accepting transaction commits (it commits 400 ms later; the run waits for it).',
   },
   {
+    name: 'nul_internal',
+    area: 'hostile_input', rules: ['GP-4.15'],
+    description: 'Content is stored as it is: PostgreSQL text cannot hold U+0000, so a question containing one is answered INTERNAL.',
+  },
+  {
     name: 'error_without_ids',
     area: 'hostile_input', rules: ['GP-4.10'],
     description: 'An error answering a refused frame names neither its client_message_id nor its run_id.',
@@ -550,6 +562,11 @@ export const FAULT_CATALOGUE = [
     name: 'history_read_not_required',
     area: 'authentication', rules: ['GP-2.10'],
     description: 'The history API accepts a valid token without the read permission (the socket still requires it).',
+  },
+  {
+    name: 'extra_frames_and_fields',
+    area: 'hostile_input', rules: ['GP-4.3'], expect: 'tolerated',
+    description: 'Allowed, and the suite must cope: every frame carries fields no protocol defines (at the top and in data), and every 5th frame is followed by a frame of a type no protocol defines.',
   },
   {
     name: 'slow_pong',

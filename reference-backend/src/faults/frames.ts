@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ErrorCode, Limits } from '../../../protocol/constants';
 import type { RateLimiter } from '../connection/rate-limiter';
 import { SlidingWindowRateLimiter } from '../connection/rate-limiter';
@@ -5,6 +6,7 @@ import type { ClientFrameReader, FrameReading } from '../frames/client-frames';
 import { pongFrame } from '../frames/server-frames';
 import { PostgresChatStore } from '../storage/chat-store';
 import type { Database } from '../storage/database';
+import { readStoredText } from '../storage/stored-text';
 import { delay } from '../util/timing';
 import { policyWith, runStoreWith, sessionWith } from './delegation';
 import type { FaultWrapper } from './fault-wrapper';
@@ -51,6 +53,20 @@ function committingLater(db: Database, pending: Set<Promise<unknown>>): Database
   return deferred;
 }
 
+/**
+ * nul_internal: a database whose accepting statement gets the content as it
+ * is, never encoded (stored-text.ts): PostgreSQL refuses U+0000 in text, and
+ * the question is answered INTERNAL.
+ */
+function storingContentAsIs(db: Database): Database {
+  const raw = Object.create(db) as Database;
+  raw.query = ((text: string, values?: unknown[]) => {
+    if (!text.includes('INSERT INTO accepted_messages') || values?.[7] !== 'json') return db.query(text, values);
+    return db.query(text, [...values.slice(0, 6), readStoredText(String(values[6]), 'json'), 'plain']);
+  });
+  return raw;
+}
+
 /** retry_after_too_short: the wait computed in milliseconds, then sent as seconds in the _ms field. */
 function retryInSeconds(limiter: RateLimiter): RateLimiter {
   return {
@@ -73,8 +89,41 @@ function serialAuditLog(): () => Promise<void> {
   return () => (tail = tail.then(() => delay(AUDIT_WRITE_MS)));
 }
 
+/** extra_frames_and_fields: a frame type no protocol defines, sent after every EXTRA_FRAME_EVERY-th frame. */
+const EXTRA_FRAME_EVERY = 5;
+
+/**
+ * extra_frames_and_fields: the frame with fields no protocol defines, at the
+ * top and in `data` — derived from the frame itself, so that a replayed event
+ * is still the same JSON value as its live copy.
+ */
+function withUnknownFields(frameText: string): string {
+  const trace = createHash('sha256').update(frameText).digest('hex').slice(0, 16);
+  return rewritten(frameText, (frame) => ({
+    ...frame,
+    x_trace_id: trace,
+    x_server: { name: 'golden-path-reference', build: 'debug' },
+    data: typeof frame.data === 'object' && frame.data !== null && !Array.isArray(frame.data) ? { ...frame.data, x_debug: { trace, note: 'clients ignore unknown fields' } } : frame.data,
+  }));
+}
+
 export const FRAME_FAULTS = {
   // `Date.now()` in the envelope instead of an RFC 3339 string.
+  // Tolerated, not caught: the suite itself must ignore unknown fields and frame types (GP-4.3).
+  extra_frames_and_fields: () => {
+    let sent = 0;
+    return {
+      outgoingFrames: (outgoing) => ({
+        textsFor: (frameText) =>
+          outgoing.textsFor(frameText).flatMap((text) => {
+            sent += 1;
+            const extra = sent % EXTRA_FRAME_EVERY === 0 ? [JSON.stringify({ type: 'server_notice', timestamp: new Date().toISOString(), data: { notice: 'a frame type this client does not know', n: sent } })] : [];
+            return [withUnknownFields(text), ...extra];
+          }),
+      }),
+    };
+  },
+
   timestamp_epoch_ms: () => ({
     outgoingFrames: (outgoing) => ({
       textsFor: (frameText) => outgoing.textsFor(frameText).map((text) => rewritten(text, (frame) => ({ ...frame, timestamp: Date.parse(String(frame.timestamp)) }))),
@@ -134,6 +183,8 @@ export const FRAME_FAULTS = {
         }),
     };
   },
+
+  nul_internal: () => ({ chatStore: (_store, { db }) => new PostgresChatStore(storingContentAsIs(db)) }),
 
   error_without_ids: () => ({
     clientFrameReader: (reader) =>

@@ -10,6 +10,7 @@ import {
 } from '../domain/ids';
 import type { MessageAcceptance } from '../frames/server-frames';
 import type { Database } from './database';
+import { readStoredText, storedText } from './stored-text';
 
 export interface IncomingUserMessage {
   readonly userId: UserId;
@@ -51,13 +52,14 @@ interface AcceptedRow {
   run_id: RunId;
   status: RunTicket['status'];
   content: string;
+  content_encoding: string;
 }
 
 /**
  * The idempotent accept as ONE statement (so one round trip, atomic without
  * BEGIN/COMMIT). Parameters: $1 user, $2 client_message_id, $3 new message id,
  * $4 thread id (the given one, or a fresh one), $5 true when $4 is a new
- * thread, $6 new run id, $7 content.
+ * thread, $6 new run id, $7 content and $8 its encoding (stored-text.ts).
  *
  * - `target`: the thread is usable — new, or an existing one of this user's.
  *   When it is not, nothing at all is written.
@@ -85,16 +87,16 @@ const ACCEPT_SQL = `
   ), new_thread AS (
     INSERT INTO threads (thread_id, user_id) SELECT $4::uuid, $1::text FROM go WHERE $5::boolean
   ), user_message AS (
-    INSERT INTO messages (message_id, thread_id, user_id, role, content, client_message_id, run_id)
-    SELECT $3::uuid, $4::uuid, $1::text, 'user', $7::text, $2::uuid, $6::uuid FROM go
+    INSERT INTO messages (message_id, thread_id, user_id, role, content, content_encoding, client_message_id, run_id)
+    SELECT $3::uuid, $4::uuid, $1::text, 'user', $7::text, $8::text, $2::uuid, $6::uuid FROM go
   ), pending_run AS (
     INSERT INTO runs (run_id, thread_id, user_id, user_message_id, status)
     SELECT $6::uuid, $4::uuid, $1::text, $3::uuid, 'pending' FROM go
   )
-  SELECT 'accepted' AS outcome, $3::uuid AS message_id, $4::uuid AS thread_id, $6::uuid AS run_id, 'pending' AS status, $7::text AS content
+  SELECT 'accepted' AS outcome, $3::uuid AS message_id, $4::uuid AS thread_id, $6::uuid AS run_id, 'pending' AS status, $7::text AS content, $8::text AS content_encoding
     FROM go
   UNION ALL
-  SELECT 'duplicate', a.message_id, a.thread_id, a.run_id, r.status, m.content
+  SELECT 'duplicate', a.message_id, a.thread_id, a.run_id, r.status, m.content, m.content_encoding
     FROM accepted_messages a
     JOIN runs r ON r.run_id = a.run_id
     JOIN messages m ON m.message_id = a.message_id
@@ -124,6 +126,7 @@ export class PostgresChatStore implements ChatStore {
    */
   async acceptUserMessage(input: IncomingUserMessage): Promise<Acceptance> {
     const ids = { messageId: newMessageId(), runId: newRunId(), threadId: input.threadId ?? newThreadId() };
+    const content = storedText(input.content);
     const { rows } = await this.db.query<AcceptedRow>(ACCEPT_SQL, [
       input.userId,
       input.clientMessageId,
@@ -131,7 +134,8 @@ export class PostgresChatStore implements ChatStore {
       ids.threadId,
       input.threadId === null,
       ids.runId,
-      input.content,
+      content.text,
+      content.encoding,
     ]);
     const row = rows[0] ?? (await this.findAccepted(input.userId, input.clientMessageId));
     if (row === undefined) return { kind: 'thread_not_found' };
@@ -146,7 +150,7 @@ export class PostgresChatStore implements ChatStore {
       threadId: row.thread_id,
       userId: input.userId,
       userMessageId: row.message_id,
-      content: row.content,
+      content: readStoredText(row.content, row.content_encoding),
       status: row.status,
     };
     return { kind: row.outcome, acceptance, run };
@@ -155,7 +159,7 @@ export class PostgresChatStore implements ChatStore {
   /** The earlier acceptance of this key, read with a fresh snapshot (so one committed a moment ago is seen). */
   private async findAccepted(userId: UserId, clientMessageId: ClientMessageId): Promise<AcceptedRow | undefined> {
     const { rows } = await this.db.query<AcceptedRow>(
-      `SELECT 'duplicate' AS outcome, a.message_id, a.thread_id, a.run_id, r.status, m.content
+      `SELECT 'duplicate' AS outcome, a.message_id, a.thread_id, a.run_id, r.status, m.content, m.content_encoding
          FROM accepted_messages a
          JOIN runs r ON r.run_id = a.run_id
          JOIN messages m ON m.message_id = a.message_id
@@ -172,10 +176,11 @@ export class PostgresChatStore implements ChatStore {
       client_message_id: string | null;
       role: 'user' | 'assistant';
       content: string;
+      content_encoding: string;
       created_at: Date;
       run_id: string;
     }>(
-      `SELECT message_id, client_message_id, role, content, created_at, run_id
+      `SELECT message_id, client_message_id, role, content, content_encoding, created_at, run_id
          FROM messages WHERE thread_id = $1 ORDER BY position`,
       [threadId],
     );
@@ -183,7 +188,7 @@ export class PostgresChatStore implements ChatStore {
       message_id: r.message_id,
       client_message_id: r.client_message_id,
       role: r.role,
-      content: r.content,
+      content: readStoredText(r.content, r.content_encoding),
       created_at: r.created_at.toISOString(),
       run_id: r.run_id,
     }));
@@ -196,12 +201,12 @@ export class PostgresChatStore implements ChatStore {
   }
 
   async earlierUserMessages(userId: UserId, excludingRunId: RunId, limit: number): Promise<{ content: string; createdAt: Date }[]> {
-    const { rows } = await this.db.query<{ content: string; created_at: Date }>(
-      `SELECT content, created_at FROM messages
+    const { rows } = await this.db.query<{ content: string; content_encoding: string; created_at: Date }>(
+      `SELECT content, content_encoding, created_at FROM messages
         WHERE user_id = $1 AND role = 'user' AND run_id <> $2
         ORDER BY position DESC LIMIT $3`,
       [userId, excludingRunId, limit],
     );
-    return rows.map((r) => ({ content: r.content, createdAt: r.created_at }));
+    return rows.map((r) => ({ content: readStoredText(r.content, r.content_encoding), createdAt: r.created_at }));
   }
 }

@@ -3,6 +3,7 @@ import type { RunEventType } from '../../../protocol/constants';
 import { NOTHING_UNSTORED, type UnstoredTail } from '../runs/run-events';
 import type { Database } from './database';
 import { RENEW_LEASE, type RunOwner } from './lease-store';
+import { storedText } from './stored-text';
 
 export interface PersistedEvent {
   readonly seq: number;
@@ -39,13 +40,13 @@ const INSERT_EVENTS = `INSERT INTO run_events (run_id, seq, type, frame_text)
 
 /**
  * The last events of a successful run, its answer and its final status, in one
- * statement (one round trip, atomic). $5..$8: answer message id, thread, user,
- * summary.
+ * statement (one round trip, atomic). $5..$9: answer message id, thread, user,
+ * summary and its encoding (stored-text.ts).
  */
 const INSERT_EVENTS_AND_SUCCEED = `WITH events AS (${INSERT_EVENTS}),
   answer AS (
-    INSERT INTO messages (message_id, thread_id, user_id, role, content, client_message_id, run_id)
-    VALUES ($5::uuid, $6::uuid, $7::text, 'assistant', $8::text, NULL, $1::uuid)
+    INSERT INTO messages (message_id, thread_id, user_id, role, content, content_encoding, client_message_id, run_id)
+    VALUES ($5::uuid, $6::uuid, $7::text, 'assistant', $8::text, $9::text, NULL, $1::uuid)
   ),
   succeeded AS (UPDATE runs SET status = 'succeeded', finished_at = now() WHERE run_id = $1::uuid)
   SELECT 1`;
@@ -101,7 +102,8 @@ export class PostgresRunStore implements RunStore {
       await this.db.query(INSERT_EVENTS, columns);
       return;
     }
-    await this.db.query(INSERT_EVENTS_AND_SUCCEED, [...columns, newMessageId(), answer.threadId, answer.userId, answer.summary]);
+    const summary = storedText(answer.summary);
+    await this.db.query(INSERT_EVENTS_AND_SUCCEED, [...columns, newMessageId(), answer.threadId, answer.userId, summary.text, summary.encoding]);
   }
 
   async recordFailure(runId: RunId, errorCode: string, unstored: UnstoredTail = NOTHING_UNSTORED): Promise<void> {

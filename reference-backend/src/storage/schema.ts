@@ -32,10 +32,13 @@ export const SCHEMA_STATEMENTS: readonly string[] = [
      user_id           text NOT NULL,
      role              text NOT NULL CHECK (role IN ('user', 'assistant')),
      content           text NOT NULL,
+     content_encoding  text NOT NULL DEFAULT 'plain' CHECK (content_encoding IN ('plain', 'json')),
      client_message_id uuid,
      run_id            uuid NOT NULL,
      created_at        timestamptz NOT NULL DEFAULT now()
    )`,
+  // Databases made before content_encoding existed (see stored-text.ts).
+  `ALTER TABLE messages ADD COLUMN IF NOT EXISTS content_encoding text NOT NULL DEFAULT 'plain' CHECK (content_encoding IN ('plain', 'json'))`,
   `CREATE INDEX IF NOT EXISTS messages_by_thread ON messages (thread_id, position)`,
   `CREATE INDEX IF NOT EXISTS messages_by_user ON messages (user_id, position)`,
   `CREATE UNIQUE INDEX IF NOT EXISTS one_assistant_message_per_run ON messages (run_id) WHERE role = 'assistant'`,
