@@ -14,6 +14,7 @@ const phases: ReadonlyArray<{ name: string; command: string; args: string[] }> =
   { name: 'suite support unit tests (fault proxy…)', command: 'npm', args: ['run', '--silent', 'test:support'] },
   { name: 'reference backend unit tests', command: 'npm', args: ['run', '--silent', 'test:backend'] },
   { name: 'the whole suite (cucumber-js)', command: 'npx', args: ['cucumber-js'] },
+  { name: 'the report in a real browser (index.html, cucumber.html)', command: 'npm', args: ['run', '--silent', 'test:report'] },
   { name: 'verify-suite (every planted fault is caught)', command: 'node', args: [...ts, 'scripts/verify-suite.ts'] },
 ];
 
