@@ -34,7 +34,11 @@ before(async () => {
   const chromium = await chooseChromium();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { chromium: launcher } = require('playwright-core') as typeof Playwright;
-  browser = await launcher.launch({ executablePath: chromium.executablePath, args: [...chromium.args], headless: true, timeout: 60_000 });
+  try {
+    browser = await launcher.launch({ executablePath: chromium.executablePath, args: [...chromium.args], headless: true, timeout: 60_000 });
+  } catch (error) {
+    throw new Error(`headless Chromium (${chromium.source}) did not start: ${error instanceof Error ? error.message : String(error)} — ${chromium.ifItFails}`, { cause: error });
+  }
 });
 
 after(async () => {
