@@ -91,8 +91,20 @@ export class ChartTemplate {
   }
 }
 
-/** Coordinates to one decimal (a tenth of a pixel is invisible; the report must stay small), and the XML prolog. */
+/**
+ * A smaller SVG that draws the same (the report must stay small): coordinates
+ * to one decimal (a tenth of a pixel is invisible); no class, role, aria or
+ * pointer-events attributes (a static picture has no stylesheet, script or
+ * reader of them: its texts are what it says); the font named once on the
+ * root instead of on every text; and the XML prolog.
+ */
 function compact(svg: string): string {
-  const rounded = svg.replace(/="([^"]*)"/g, (_attribute, value: string) => `="${value.replace(/(\d+\.\d)\d+/g, '$1').replace(/(\d)\.0(?!\d)/g, '$1')}"`);
-  return rounded.startsWith('<?xml') ? rounded : `<?xml version="1.0" encoding="UTF-8"?>\n${rounded}`;
+  const font = ` font-family="${CHART_CONFIG.font}"`;
+  const smaller = svg
+    .replace(/ (class|role|aria-hidden|aria-roledescription|aria-label|pointer-events)="[^"]*"/g, '')
+    .replace(/ opacity="1"/g, '')
+    .split(font).join('')
+    .replace('<svg ', `<svg${font} `)
+    .replace(/="([^"]*)"/g, (_attribute, value: string) => `="${value.replace(/(\d+\.\d)\d+/g, '$1').replace(/(\d)\.0(?!\d)/g, '$1')}"`);
+  return smaller.startsWith('<?xml') ? smaller : `<?xml version="1.0" encoding="UTF-8"?>\n${smaller}`;
 }

@@ -18,8 +18,9 @@ export type StatusLetter = 'P' | 'F' | 'S' | 'U';
 
 export interface HistoryRun {
   readonly at: string;
-  /** The backend's description and version: runs are compared with runs of the same. */
+  /** The backend's description: runs are compared with runs of the same backend, whatever its version (a new version failing is the regression to see). */
   readonly backend: string;
+  readonly version?: string | null;
   readonly tags: string | null;
   readonly durationMs: number | null;
   readonly statuses: Readonly<Record<string, StatusLetter>>;
@@ -49,14 +50,14 @@ export function readHistory(path: string): History {
   return { version: 1, runs: parsed.runs, names: parsed.names ?? {} };
 }
 
-export function appendRun(history: History, run: { at: string; backend: string; tags: string | null; durationMs: number | null; scenarios: readonly ScenarioResult[] }): History {
+export function appendRun(history: History, run: { at: string; backend: string; version?: string | null; tags: string | null; durationMs: number | null; scenarios: readonly ScenarioResult[] }): History {
   const statuses: Record<string, StatusLetter> = {};
   const names: Record<string, string> = { ...history.names };
   for (const scenario of run.scenarios) {
     statuses[scenario.key] = letter(scenario.status);
     names[scenario.key] = scenario.name;
   }
-  const runs = [...history.runs, { at: run.at, backend: run.backend, tags: run.tags, durationMs: run.durationMs, statuses }].slice(-HISTORY_LENGTH);
+  const runs = [...history.runs, { at: run.at, backend: run.backend, version: run.version ?? null, tags: run.tags, durationMs: run.durationMs, statuses }].slice(-HISTORY_LENGTH);
   const kept = new Set(runs.flatMap((entry) => Object.keys(entry.statuses)));
   return { version: 1, runs, names: Object.fromEntries(Object.entries(names).filter(([key]) => kept.has(key))) };
 }
