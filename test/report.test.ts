@@ -9,7 +9,8 @@ import { summarizeFailure } from '../support/report/run/failure';
 import { emptyMetrics, metricRows, metricsReport, targetsMet } from '../support/report/success-metrics';
 import { timelineModel, type ObservedConnection, type TimelineInput } from '../support/report/timeline/model';
 import { dependencyWindows } from '../support/report/timeline/observe';
-import { renderTimeline } from '../support/report/timeline/timeline-chart';
+import { ChartTemplate } from '../support/report/charts/render';
+import { renderTimeline, timelineDrawing, TIMELINE_SPEC } from '../support/report/timeline/timeline-chart';
 
 // --- success metrics: no data is never "met" ----------------------------------------------------
 
@@ -108,6 +109,16 @@ void test('the timeline renders to SVG with Vega, the same compiled chart servin
   assert.ok(first.includes('Alice/tab-1') && first.includes('7.0 s quiet') && first.includes('database cut') && first.includes('First scenario'));
   assert.ok(second.includes('Carol/tab-1') && second.includes('Second scenario') && !second.includes('Alice/tab-1') && !second.includes('database cut'));
   assert.ok(first.length < 60_000, `a one-tab timeline stays small (${first.length} bytes)`);
+});
+
+void test('a timeline drawn after a wider one is laid out on its own, exactly as if drawn first', async () => {
+  const wide = timelineModel(input(Array.from({ length: 60 }, (_, index) => tab(`Member${index + 1}/tab-1`, `Member${index + 1}`, 1_000 + index, { inCrowd: true })).concat([tab('Somebody-with-a-long-name/tab-12@second', 'Somebody', 900)])));
+  const narrow = timelineModel(input([tab('A/tab-1', 'A', 1_000)]));
+  const shared = new ChartTemplate(TIMELINE_SPEC);
+  for (const [model, title] of [[narrow, 'x'], [wide, 'A much longer title than the first one, with many words in it'], [narrow, 'x'], [wide, 'y']] as const) {
+    const { data, params } = timelineDrawing(model, title);
+    assert.equal(await shared.render(data, params), await new ChartTemplate(TIMELINE_SPEC).render(data, params));
+  }
 });
 
 // --- failures, history, columns ----------------------------------------------------------------

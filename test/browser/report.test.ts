@@ -45,18 +45,28 @@ after(async () => {
   await browser?.close();
 });
 
-/** Opens `url` in a fresh page that records every console error, page error, failed resource and request leaving file:/data:. */
+let page: Page;
+let problems: string[] = [];
+
+/**
+ * Opens `url` in the one page of the test (the packaged Chromium runs as a
+ * single process, which a closed page can take down), recording every console
+ * error, page error, failed resource and request leaving file:/data: from now on.
+ */
 async function open(url: string, viewport = { width: 1400, height: 1000 }): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport });
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) => problems.push(`failed resource: ${request.url()} (${request.failure()?.errorText ?? 'no reason'})`));
-  page.on('request', (request) => {
-    if (!/^(file|data|blob):/.test(request.url())) problems.push(`a request to the network: ${request.url()}`);
-  });
+  if (page === undefined) {
+    page = await browser.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('requestfailed', (request) => problems.push(`failed resource: ${request.url()} (${request.failure()?.errorText ?? 'no reason'})`));
+    page.on('request', (request) => {
+      if (!/^(file|data|blob|about):/.test(request.url())) problems.push(`a request to the network: ${request.url()}`);
+    });
+  }
+  problems = [];
+  await page.setViewportSize(viewport);
   await page.goto(url, { waitUntil: 'load' });
   return { page, problems };
 }
@@ -74,22 +84,18 @@ void test('the dashboard (reports/index.html) is under 5 MB, opens from file:// 
   const size = statSync(INDEX).size;
   assert.ok(size < 5 * MB, `index.html is ${(size / MB).toFixed(2)} MB (limit 5 MB)`);
   const { page, problems } = await open(pathToFileURL(INDEX).href);
-  try {
-    await page.locator('#scorecard table.scorecard').first().waitFor({ state: 'visible', timeout: 10_000 });
-    const metricRows = await page.locator('#scorecard table.scorecard').first().locator('tr').count();
-    assert.ok(metricRows >= 6, `the scorecard lists the seed plan's metrics (${metricRows} rows)`);
-    const ruleRows = await page.locator('table.matrix tbody tr').evaluateAll((rows) => rows.map((row) => (row as unknown as { id: string }).id));
-    assert.deepEqual(ruleRows, RULES.map((rule) => `rule-${rule.id}`), 'the conformance matrix has one row per rule of protocol/rules.ts, in order');
-    const charts = await imagesRendered(page, 'img.chart');
-    assert.ok(charts.length >= 2, `the dashboard has its charts (${charts.length})`);
-    for (const [index, chart] of charts.entries()) assert.ok(chart.natural > 0 && chart.width > 0 && chart.height > 0, `chart ${index + 1} renders with a size: ${JSON.stringify(chart)}`);
-    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard.png'), fullPage: false });
-    await page.locator('#matrix').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(SCREENSHOTS, 'matrix.png') });
-    assert.deepEqual(problems, []);
-  } finally {
-    await page.close();
-  }
+  await page.locator('#scorecard table.scorecard').first().waitFor({ state: 'visible', timeout: 10_000 });
+  const metricRows = await page.locator('#scorecard table.scorecard').first().locator('tr').count();
+  assert.ok(metricRows >= 6, `the scorecard lists the seed plan's metrics (${metricRows} rows)`);
+  const ruleRows = await page.locator('table.matrix tbody tr').evaluateAll((rows) => rows.map((row) => (row as unknown as { id: string }).id));
+  assert.deepEqual(ruleRows, RULES.map((rule) => `rule-${rule.id}`), 'the conformance matrix has one row per rule of protocol/rules.ts, in order');
+  const charts = await imagesRendered(page, 'img.chart');
+  assert.ok(charts.length >= 2, `the dashboard has its charts (${charts.length})`);
+  for (const [index, chart] of charts.entries()) assert.ok(chart.natural > 0 && chart.width > 0 && chart.height > 0, `chart ${index + 1} renders with a size: ${JSON.stringify(chart)}`);
+  await page.screenshot({ path: join(SCREENSHOTS, 'dashboard.png'), fullPage: false });
+  await page.locator('#matrix').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SCREENSHOTS, 'matrix.png') });
+  assert.deepEqual(problems, []);
 });
 
 void test('cucumber.html is under 10 MB and shows a scenario\'s timeline as a picture, without an error', async () => {
@@ -101,16 +107,12 @@ void test('cucumber.html is under 10 MB and shows a scenario\'s timeline as a pi
   assert.ok(chosen !== undefined, `no scenario of the latest run (${run.scenarios.length} scenarios) attached a timeline: did any open a connection?`);
   const url = `${pathToFileURL(CUCUMBER).href}?query=${encodeURIComponent(chosen.name)}`;
   const { page, problems } = await open(url, { width: 1400, height: 1400 });
-  try {
-    const picture = page.locator('details', { has: page.locator('summary', { hasText: TIMELINE_FILE_NAME }) }).locator('img').first();
-    await picture.waitFor({ state: 'visible', timeout: 15_000 });
-    const [rendered] = await imagesRendered(page, `details:has(> summary:text-is("${TIMELINE_FILE_NAME}")) img`);
-    assert.ok(rendered !== undefined && rendered.natural > 0 && rendered.width > 0 && rendered.height > 0, `the timeline of "${chosen.name}" renders with a size: ${JSON.stringify(rendered)}`);
-    await picture.scrollIntoViewIfNeeded();
-    const article = page.locator('article', { has: picture }).first();
-    await (await article.count() > 0 ? article : picture).screenshot({ path: join(SCREENSHOTS, 'cucumber-timeline.png') });
-    assert.deepEqual(problems, []);
-  } finally {
-    await page.close();
-  }
+  const picture = page.locator('details', { has: page.locator('summary', { hasText: TIMELINE_FILE_NAME }) }).locator('img').first();
+  await picture.waitFor({ state: 'visible', timeout: 15_000 });
+  const [rendered] = await imagesRendered(page, `details:has(> summary:text-is("${TIMELINE_FILE_NAME}")) img`);
+  assert.ok(rendered !== undefined && rendered.natural > 0 && rendered.width > 0 && rendered.height > 0, `the timeline of "${chosen.name}" renders with a size: ${JSON.stringify(rendered)}`);
+  await picture.scrollIntoViewIfNeeded();
+  const article = page.locator('article', { has: picture }).first();
+  await (await article.count() > 0 ? article : picture).screenshot({ path: join(SCREENSHOTS, 'cucumber-timeline.png') });
+  assert.deepEqual(problems, []);
 });

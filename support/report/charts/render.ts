@@ -78,6 +78,10 @@ export class ChartTemplate {
       const { vega } = await libraries();
       for (const [name, values] of Object.entries(data)) view.change(name, vega.changeset().remove(vega.truthy).insert(values.map((value) => ({ ...value }))));
       for (const [name, value] of Object.entries(params)) view.signal(name, value);
+      // The layout (axis labels, legends, title) of the new data changes the padding autosize computed for the
+      // previous drawing: a second pass lays this drawing out on its own, or the last one's bounds would crop it.
+      await view.runAsync();
+      view.resize();
       await view.runAsync();
       return compact(await view.toSVG());
     });
