@@ -17,6 +17,7 @@ import type { Browser, Page } from 'playwright-core';
 import type * as Playwright from 'playwright-core';
 import { RULES } from '../../protocol/rules';
 import { chooseChromium } from '../../support/client/chromium';
+import { cucumberHtmlLink } from '../../support/report/dashboard/html';
 import { readRunFile } from '../../support/report/run/run-reader';
 import { STORM_FILE_NAME, TIMELINE_FILE_NAME } from '../../support/report/timeline/pictures';
 
@@ -105,7 +106,8 @@ void test('cucumber.html is under 10 MB and shows a scenario\'s timeline as a pi
   const drawn = run.scenarios.filter((scenario) => scenario.pictures.some((picture) => picture.fileName === TIMELINE_FILE_NAME));
   const chosen = drawn.find((scenario) => scenario.pictures.some((picture) => picture.fileName === STORM_FILE_NAME)) ?? drawn.find((scenario) => scenario.status === 'FAILED') ?? drawn[0];
   assert.ok(chosen !== undefined, `no scenario of the latest run (${run.scenarios.length} scenarios) attached a timeline: did any open a connection?`);
-  const url = `${pathToFileURL(CUCUMBER).href}?query=${encodeURIComponent(chosen.name)}`;
+  // As the dashboard links to it.
+  const url = new URL(cucumberHtmlLink({ ...chosen, cucumberHtml: 'cucumber.html' }), pathToFileURL(CUCUMBER)).href;
   const { page, problems } = await open(url, { width: 1400, height: 1400 });
   const picture = page.locator('details', { has: page.locator('summary', { hasText: TIMELINE_FILE_NAME }) }).locator('img').first();
   await picture.waitFor({ state: 'visible', timeout: 15_000 });

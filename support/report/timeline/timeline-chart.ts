@@ -64,7 +64,7 @@ const FILL = {
   field: 'shade',
   type: 'nominal',
   scale: { domain: SHADE_COLOURS.map(([shade]) => shade), range: SHADE_COLOURS.map(([, colour]) => colour) },
-  legend: { title: 'runs and fault windows', orient: 'bottom', direction: 'horizontal', columns: 6, values: { expr: 'shades' }, symbolOpacity: 0.85 },
+  legend: { title: null, orient: 'bottom', direction: 'horizontal', columns: 6, values: { expr: 'shades' }, symbolOpacity: 0.85 },
 } as const;
 const COLOUR = {
   field: 'type',
