@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   let history = existsSync(historyPath) ? readHistory(historyPath) : emptyHistory();
   const [main] = columns;
   if (options.history !== undefined && main !== undefined) {
-    history = appendRun(history, { at: main.startedAt ?? new Date().toISOString(), backend: main.label, tags: main.conformance.selection.tags, durationMs: main.durationMs ?? null, scenarios: main.scenarios });
+    history = appendRun(history, { at: main.startedAt ?? new Date().toISOString(), backend: main.backend.description, version: main.backend.version, tags: main.conformance.selection.tags, durationMs: main.durationMs ?? null, scenarios: main.scenarios });
     writeHistory(historyPath, history);
   }
   const html = await dashboardPage({ columns, history, historyFile: relative(outDir, historyPath), faults, outDir });

@@ -15,6 +15,7 @@ const phases: ReadonlyArray<{ name: string; command: string; args: string[] }> =
   { name: 'reference backend unit tests', command: 'npm', args: ['run', '--silent', 'test:backend'] },
   { name: 'the whole suite (cucumber-js)', command: 'npx', args: ['cucumber-js'] },
   { name: 'every protocol rule is checked by a scenario', command: 'node', args: [...ts, 'scripts/every-rule-checked.ts', 'reports'] },
+  { name: 'the report in a real browser (index.html, cucumber.html)', command: 'npm', args: ['run', '--silent', 'test:report'] },
   { name: 'verify-suite (every planted fault is caught)', command: 'node', args: [...ts, 'scripts/verify-suite.ts', '--clean-run', 'reports'] },
   { name: 'staging simulation (the suite over TLS with test tokens, no secret)', command: 'node', args: [...ts, 'scripts/staging-simulation.ts'] },
 ];

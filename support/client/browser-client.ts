@@ -131,7 +131,7 @@ export class BrowserChat {
     } catch (error) {
       await closeServer(server);
       await rm(profileDir, { recursive: true, force: true });
-      throw new Error(`headless Chromium (${chromium.source}) did not start within ${(timeoutMs / 1000).toFixed(0)} s: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`headless Chromium (${chromium.source}) did not start within ${(timeoutMs / 1000).toFixed(0)} s: ${error instanceof Error ? error.message : String(error)} — ${chromium.ifItFails}`, { cause: error });
     }
   }
 

@@ -19,6 +19,8 @@ export interface ChromiumChoice {
   readonly args: readonly string[];
   /** Where it came from, for messages: "GOLDEN_PATH_CHROMIUM", "the system's /usr/bin/chromium", "@sparticuz/chromium 153". */
   readonly source: string;
+  /** What to try when it does not start. */
+  readonly ifItFails: string;
 }
 
 /** For a system or named Chromium: no sandbox (containers, root), no GPU, nothing phoning home. */
@@ -29,10 +31,10 @@ export async function chooseChromium(env: NodeJS.ProcessEnv = process.env): Prom
   const given = env.GOLDEN_PATH_CHROMIUM?.trim();
   if (given !== undefined && given !== '') {
     if (!existsSync(given)) throw new Error(`GOLDEN_PATH_CHROMIUM names ${given}, which does not exist: point it at a Chromium or Chrome binary, or unset it to use the system's or the one in @sparticuz/chromium`);
-    return { executablePath: given, args: SYSTEM_ARGS, source: 'GOLDEN_PATH_CHROMIUM' };
+    return { executablePath: given, args: SYSTEM_ARGS, source: `GOLDEN_PATH_CHROMIUM (${given})`, ifItFails: 'check that GOLDEN_PATH_CHROMIUM names a Chromium or Chrome that runs headless here' };
   }
   const system = systemChromium(env);
-  if (system !== undefined) return { executablePath: system, args: SYSTEM_ARGS, source: `the system's ${system}` };
+  if (system !== undefined) return { executablePath: system, args: SYSTEM_ARGS, source: `the system's ${system}`, ifItFails: `check that ${system} runs headless here, or set GOLDEN_PATH_CHROMIUM to another` };
   return packagedChromium();
 }
 
@@ -68,7 +70,12 @@ async function packagedChromium(): Promise<ChromiumChoice> {
     await pollUntil('another process to finish unpacking @sparticuz/chromium', UNPACK_TIMEOUT_MS, () => Promise.resolve(existsSync(lock) ? undefined : true), 100);
     executablePath = await Chromium.executablePath();
   }
-  return { executablePath, args: Chromium.args, source: `@sparticuz/chromium ${version} (unpacked to ${executablePath})` };
+  return {
+    executablePath,
+    args: Chromium.args,
+    source: `@sparticuz/chromium ${version} (unpacked to ${executablePath})`,
+    ifItFails: `it needs the NSS library (Debian/Ubuntu: apt-get install libnss3); if ${executablePath} was left half-unpacked, delete it; or set GOLDEN_PATH_CHROMIUM to a Chromium or Chrome`,
+  };
 }
 
 function tryLock(path: string): boolean {

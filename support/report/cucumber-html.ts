@@ -27,11 +27,24 @@ function htmlFormatter(): { module: HtmlStreamModule; dist: string } {
   return { module: require(entry) as HtmlStreamModule, dist: join(dirname(entry), '..') };
 }
 
-/** Opens the pictures' <details> once, as cucumber's report renders them (it re-renders on search and filters). */
+/**
+ * Opens the pictures' <details> once, as cucumber's report renders them (it
+ * re-renders on search and filters); and when the page is opened on a search
+ * (the dashboard links to a scenario as cucumber.html?query=…), unfolds the
+ * features it found once, as it does by itself only for failed ones.
+ */
 const OPEN_PICTURES = `
 ;(function () {
   var names = ${JSON.stringify([TIMELINE_FILE_NAME, STORM_FILE_NAME])};
+  var searched = /[?&]query=/.test(window.location.search);
   function openPictures() {
+    if (searched) {
+      document.querySelectorAll('button[slot="trigger"][aria-expanded="false"]').forEach(function (button) {
+        if (button.getAttribute('data-golden-path') === 'unfolded') return;
+        button.setAttribute('data-golden-path', 'unfolded');
+        button.click();
+      });
+    }
     document.querySelectorAll('details > summary').forEach(function (summary) {
       var details = summary.parentElement;
       if (names.indexOf(summary.textContent) === -1 || details.getAttribute('data-golden-path') === 'opened') return;

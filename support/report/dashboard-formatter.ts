@@ -36,7 +36,7 @@ export default class DashboardFormatter extends Formatter {
     const tags = selectionTags();
     const column = columnOf([{ run, cucumberHtml: 'cucumber.html', from: reports }], backend, { faults, tags });
     const historyPath = join(reports, HISTORY_FILE);
-    const history = appendRun(readHistory(historyPath), { at: run.startedAt ?? new Date().toISOString(), backend: column.label, tags, durationMs: run.durationMs ?? null, scenarios: run.scenarios });
+    const history = appendRun(readHistory(historyPath), { at: run.startedAt ?? new Date().toISOString(), backend: column.backend.description, version: column.backend.version, tags, durationMs: run.durationMs ?? null, scenarios: run.scenarios });
     writeHistory(historyPath, history);
     const html = await dashboardPage({ columns: [column], history, historyFile: HISTORY_FILE, faults, outDir: reports });
     this.log(html);

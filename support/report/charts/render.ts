@@ -78,6 +78,10 @@ export class ChartTemplate {
       const { vega } = await libraries();
       for (const [name, values] of Object.entries(data)) view.change(name, vega.changeset().remove(vega.truthy).insert(values.map((value) => ({ ...value }))));
       for (const [name, value] of Object.entries(params)) view.signal(name, value);
+      // The layout (axis labels, legends, title) of the new data changes the padding autosize computed for the
+      // previous drawing: a second pass lays this drawing out on its own, or the last one's bounds would crop it.
+      await view.runAsync();
+      view.resize();
       await view.runAsync();
       return compact(await view.toSVG());
     });
@@ -91,8 +95,20 @@ export class ChartTemplate {
   }
 }
 
-/** Coordinates to one decimal (a tenth of a pixel is invisible; the report must stay small), and the XML prolog. */
+/**
+ * A smaller SVG that draws the same (the report must stay small): coordinates
+ * to one decimal (a tenth of a pixel is invisible); no class, role, aria or
+ * pointer-events attributes (a static picture has no stylesheet, script or
+ * reader of them: its texts are what it says); the font named once on the
+ * root instead of on every text; and the XML prolog.
+ */
 function compact(svg: string): string {
-  const rounded = svg.replace(/="([^"]*)"/g, (_attribute, value: string) => `="${value.replace(/(\d+\.\d)\d+/g, '$1').replace(/(\d)\.0(?!\d)/g, '$1')}"`);
-  return rounded.startsWith('<?xml') ? rounded : `<?xml version="1.0" encoding="UTF-8"?>\n${rounded}`;
+  const font = ` font-family="${CHART_CONFIG.font}"`;
+  const smaller = svg
+    .replace(/ (class|role|aria-hidden|aria-roledescription|aria-label|pointer-events)="[^"]*"/g, '')
+    .replace(/ opacity="1"/g, '')
+    .split(font).join('')
+    .replace('<svg ', `<svg${font} `)
+    .replace(/="([^"]*)"/g, (_attribute, value: string) => `="${value.replace(/(\d+\.\d)\d+/g, '$1').replace(/(\d)\.0(?!\d)/g, '$1')}"`);
+  return smaller.startsWith('<?xml') ? smaller : `<?xml version="1.0" encoding="UTF-8"?>\n${smaller}`;
 }

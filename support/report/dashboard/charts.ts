@@ -27,19 +27,19 @@ const backendLegend = (columns: readonly Column[]): object => (columns.length > 
 /** Each capability's scenarios: passed, failed, not run. */
 export function capabilityChart(columns: readonly Column[]): ChartSpec {
   const values = columns.flatMap((column) => column.capabilities.flatMap((capability) => [
-    { capability: capability.title, backend: column.label, status: 'passed', count: capability.passed },
-    { capability: capability.title, backend: column.label, status: 'failed', count: capability.failed },
-    { capability: capability.title, backend: column.label, status: 'not run', count: capability.notRun },
+    { capability: capability.short, backend: column.label, status: 'passed', count: capability.passed },
+    { capability: capability.short, backend: column.label, status: 'failed', count: capability.failed },
+    { capability: capability.short, backend: column.label, status: 'not run', count: capability.notRun },
   ]));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Scenarios per capability', subtitle: 'the seed plan\'s four critical issues, then the attack surface and isolation' },
+    title: { text: 'Scenarios per capability', subtitle: 'the seed plan\'s four critical issues (#1–#4), then the attack surface and isolation' },
     data: { values },
     width: 520,
     height: { step: columns.length > 1 ? 12 * columns.length : 22 },
     mark: { type: 'bar', tooltip: false },
     encoding: {
-      y: { field: 'capability', type: 'nominal', sort: null, axis: { title: null, labelLimit: 330 } },
+      y: { field: 'capability', type: 'nominal', sort: null, axis: { title: null, labelLimit: 400 } },
       x: { field: 'count', type: 'quantitative', stack: 'zero', axis: { title: 'scenarios', tickMinStep: 1 } },
       color: { field: 'status', type: 'nominal', scale: STATUS, legend: { title: null, orient: 'bottom', direction: 'horizontal' } },
       order: { field: 'status', sort: 'ascending' },

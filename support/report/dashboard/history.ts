@@ -18,8 +18,9 @@ export type StatusLetter = 'P' | 'F' | 'S' | 'U';
 
 export interface HistoryRun {
   readonly at: string;
-  /** The backend's description and version: runs are compared with runs of the same. */
+  /** The backend's description: runs are compared with runs of the same backend, whatever its version (a new version failing is the regression to see). */
   readonly backend: string;
+  readonly version?: string | null;
   readonly tags: string | null;
   readonly durationMs: number | null;
   readonly statuses: Readonly<Record<string, StatusLetter>>;
@@ -49,14 +50,14 @@ export function readHistory(path: string): History {
   return { version: 1, runs: parsed.runs, names: parsed.names ?? {} };
 }
 
-export function appendRun(history: History, run: { at: string; backend: string; tags: string | null; durationMs: number | null; scenarios: readonly ScenarioResult[] }): History {
+export function appendRun(history: History, run: { at: string; backend: string; version?: string | null; tags: string | null; durationMs: number | null; scenarios: readonly ScenarioResult[] }): History {
   const statuses: Record<string, StatusLetter> = {};
   const names: Record<string, string> = { ...history.names };
   for (const scenario of run.scenarios) {
     statuses[scenario.key] = letter(scenario.status);
     names[scenario.key] = scenario.name;
   }
-  const runs = [...history.runs, { at: run.at, backend: run.backend, tags: run.tags, durationMs: run.durationMs, statuses }].slice(-HISTORY_LENGTH);
+  const runs = [...history.runs, { at: run.at, backend: run.backend, version: run.version ?? null, tags: run.tags, durationMs: run.durationMs, statuses }].slice(-HISTORY_LENGTH);
   const kept = new Set(runs.flatMap((entry) => Object.keys(entry.statuses)));
   return { version: 1, runs, names: Object.fromEntries(Object.entries(names).filter(([key]) => kept.has(key))) };
 }
@@ -68,7 +69,7 @@ export function writeHistory(path: string, history: History): void {
 export interface Trend {
   /** The runs of the same backend as the latest, oldest first (the latest last). */
   readonly runs: readonly HistoryRun[];
-  /** Failing in the latest run, and passing the last time before it ran (or never run before). */
+  /** Failing in the latest run, and passing the last time before it ran (or never run before); not flaky. */
   readonly newlyFailing: ReadonlyArray<{ readonly key: string; readonly name: string; readonly since: 'passed before' | 'new scenario' }>;
   /** Passing and failing by turns: at least two changes between P and F in the window. */
   readonly flaky: ReadonlyArray<{ readonly key: string; readonly name: string; readonly sequence: string }>;
@@ -82,14 +83,6 @@ export function trendOf(history: History): Trend {
   const runs = history.runs.filter((run) => run.backend === latest.backend);
   const earlier = runs.slice(0, -1);
   const name = (key: string): string => history.names[key] ?? key.split('|')[1] ?? key;
-  const newlyFailing: Array<Trend['newlyFailing'][number]> = [];
-  const stillFailing: string[] = [];
-  for (const [key, status] of Object.entries(latest.statuses)) {
-    if (status !== 'F') continue;
-    const before = earlier.map((run) => run.statuses[key]).filter((seen): seen is 'P' | 'F' => seen === 'P' || seen === 'F').at(-1);
-    if (before === 'F') stillFailing.push(key);
-    else newlyFailing.push({ key, name: name(key), since: before === 'P' ? 'passed before' : 'new scenario' });
-  }
   const keys = new Set(runs.flatMap((run) => Object.keys(run.statuses)));
   const flaky = [...keys].flatMap((key) => {
     const sequence = runs.map((run) => run.statuses[key] ?? '·').join('');
@@ -98,5 +91,14 @@ export function trendOf(history: History): Trend {
     for (let index = 1; index < judged.length; index += 1) if (judged[index] !== judged[index - 1]) changes += 1;
     return changes >= 2 ? [{ key, name: name(key), sequence }] : [];
   });
+  const flakyKeys = new Set(flaky.map((item) => item.key));
+  const newlyFailing: Array<Trend['newlyFailing'][number]> = [];
+  const stillFailing: string[] = [];
+  for (const [key, status] of Object.entries(latest.statuses)) {
+    if (status !== 'F' || flakyKeys.has(key)) continue;
+    const before = earlier.map((run) => run.statuses[key]).filter((seen): seen is 'P' | 'F' => seen === 'P' || seen === 'F').at(-1);
+    if (before === 'F') stillFailing.push(key);
+    else newlyFailing.push({ key, name: name(key), since: before === 'P' ? 'passed before' : 'new scenario' });
+  }
   return { runs, newlyFailing, flaky, stillFailing };
 }

@@ -30,11 +30,18 @@ const INLINE_PICTURES = 12;
 const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const svgImage = (svg: string, alt: string, id?: string): string =>
   `<img class="chart" ${id === undefined ? '' : `id="${id}" `}alt="${escape(alt)}" src="data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}">`;
-/** The scenario in cucumber.html: its name as the report's search (a failing one: with the passed scenarios hidden). */
-const scenarioLink = (scenario: ColumnScenario, text: string = scenario.name): string => {
+/**
+ * The scenario in cucumber.html: the report's search given every tag of the
+ * scenario as a tag expression, which narrows it to that scenario (its text
+ * search matches any word); a failing one with the passed scenarios hidden.
+ */
+export function cucumberHtmlLink(scenario: { readonly cucumberHtml: string; readonly name: string; readonly tags: readonly string[]; readonly status: string }): string {
+  const query = scenario.tags.length > 0 ? scenario.tags.join(' and ') : scenario.name;
   const hide = scenario.status === 'FAILED' ? '&hide=passed&hide=skipped' : '';
-  return `<a href="${escape(`${scenario.cucumberHtml}?query=${encodeURIComponent(scenario.name)}${hide}`)}" title="open this scenario in cucumber.html">${escape(text)}</a>`;
-};
+  return `${scenario.cucumberHtml}?query=${encodeURIComponent(query)}${hide}`;
+}
+const scenarioLink = (scenario: ColumnScenario, text: string = scenario.name): string =>
+  `<a href="${escape(cucumberHtmlLink(scenario))}" title="open this scenario in cucumber.html">${escape(text)}</a>`;
 const ruleLink = (rule: string): string => `<a class="rule" href="#rule-${escape(rule)}">${escape(rule)}</a>`;
 const seconds = (ms: number | undefined): string => (ms === undefined ? '–' : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`);
 

@@ -27,6 +27,8 @@ export type CapabilityVerdict = 'pass' | 'fail' | 'no_data';
 export interface CapabilityResult {
   readonly id: string;
   readonly title: string;
+  /** A few words, for charts. */
+  readonly short: string;
   readonly why: string;
   readonly verdict: CapabilityVerdict;
   readonly passed: number;
@@ -54,14 +56,14 @@ export interface Column {
 }
 
 /** The capabilities the scorecard judges: the seed plan's four critical issues, then the attack surface and isolation. */
-export const CAPABILITIES: ReadonlyArray<{ readonly id: string; readonly title: string; readonly why: string }> = [
-  { id: 'race_conditions', title: 'Critical issue 1: no 1011s under rapid connections', why: 'handshake storms, frames before readiness, churn, connection limits, a reconnect storm after a restart' },
-  { id: 'service_dependencies', title: 'Critical issue 2: no silent failure when a service is down', why: 'PostgreSQL down, blackholed, slow; Redis down; everything down at start' },
-  { id: 'factory_initialization', title: 'Critical issue 3: no broken start or shutdown', why: 'misconfiguration, instances starting together, graceful drains, several instances' },
-  { id: 'agent_events', title: 'Critical issue 4: no missing WebSocket event', why: 'the five live events and their rules, exactly once, resume, several tabs' },
-  { id: 'authentication', title: 'Authentication', why: 'the token refusal matrix, both token forms, permissions, expiry, history access, a real browser' },
-  { id: 'hostile_input', title: 'Hostile input', why: 'malformed, oversized, binary and flooding input, the seeded fuzz barrage' },
-  { id: 'user_isolation', title: 'Isolation', why: 'many users at once, foreign threads, runs and histories' },
+export const CAPABILITIES: ReadonlyArray<{ readonly id: string; readonly title: string; readonly short: string; readonly why: string }> = [
+  { id: 'race_conditions', title: 'Critical issue 1: no 1011s under rapid connections', short: '#1 no 1011 under rapid connections', why: 'handshake storms, frames before readiness, churn, connection limits, a reconnect storm after a restart' },
+  { id: 'service_dependencies', title: 'Critical issue 2: no silent failure when a service is down', short: '#2 no silence when a service is down', why: 'PostgreSQL down, blackholed, slow; Redis down; everything down at start' },
+  { id: 'factory_initialization', title: 'Critical issue 3: no broken start or shutdown', short: '#3 no broken start or shutdown', why: 'misconfiguration, instances starting together, graceful drains, several instances' },
+  { id: 'agent_events', title: 'Critical issue 4: no missing WebSocket event', short: '#4 no missing WebSocket event', why: 'the five live events and their rules, exactly once, resume, several tabs' },
+  { id: 'authentication', title: 'Authentication', short: 'authentication', why: 'the token refusal matrix, both token forms, permissions, expiry, history access, a real browser' },
+  { id: 'hostile_input', title: 'Hostile input', short: 'hostile input', why: 'malformed, oversized, binary and flooding input, the seeded fuzz barrage' },
+  { id: 'user_isolation', title: 'Isolation', short: 'isolation', why: 'many users at once, foreign threads, runs and histories' },
 ];
 
 const ran = (scenario: ScenarioResult): boolean => scenario.notRunBecause === undefined && scenario.status !== 'SKIPPED';

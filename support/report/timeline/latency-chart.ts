@@ -21,11 +21,12 @@ const SPEC = {
   height: 200,
   layer: [
     {
-      data: { name: 'samples' },
-      mark: { type: 'bar', color: '#54aeff', binSpacing: 1 },
+      data: { name: 'bins' },
+      mark: { type: 'rect', color: '#54aeff', stroke: '#ffffff', strokeWidth: 0.5 },
       encoding: {
-        x: { ...X, field: 'ms', bin: { maxbins: 50 } },
-        y: { aggregate: 'count', type: 'quantitative', axis: { title: 'users' } },
+        x: { ...X, field: 'from' },
+        x2: { field: 'to' },
+        y: { field: 'count', type: 'quantitative', axis: { title: 'users', tickMinStep: 1 } },
       },
     },
     {
@@ -53,6 +54,19 @@ const SPEC = {
 
 const template = new ChartTemplate(SPEC as unknown as ChartSpec);
 
+/** Bins across the whole axis (to the slower of the slowest user and the p99 target), so that bars keep their width whatever the spread. */
+const BINS = 60;
+
+export function histogram(samplesMs: readonly number[], maxMs: number, bins: number): Array<{ from: number; to: number; count: number }> {
+  const width = maxMs / bins;
+  const counts = new Array<number>(bins).fill(0);
+  for (const ms of samplesMs) {
+    const index = Math.min(bins - 1, Math.floor(ms / width));
+    counts[index] = (counts[index] ?? 0) + 1;
+  }
+  return counts.map((count, index) => ({ from: index * width, to: (index + 1) * width, count })).filter((bin) => bin.count > 0);
+}
+
 export function renderReadinessHistogram(samplesMs: readonly number[], summary: LatencySummary, targets: { p50Ms: number; p99Ms: number }, refused: number): Promise<string> {
   const marks = [
     { label: `p50 ${summary.p50Ms.toFixed(0)} ms`, ms: summary.p50Ms, kind: 'measured', row: 0 },
@@ -61,10 +75,11 @@ export function renderReadinessHistogram(samplesMs: readonly number[], summary: 
     { label: `target p99 ${targets.p99Ms} ms`, ms: targets.p99Ms, kind: 'target', row: 3 },
   ];
   const missed = summary.p50Ms > targets.p50Ms || summary.p99Ms > targets.p99Ms;
+  const xmax = Math.max(summary.maxMs, targets.p99Ms) * 1.08;
   return template.render(
-    { samples: samplesMs.map((ms) => ({ ms })), marks },
+    { bins: histogram(samplesMs, xmax, BINS), marks },
     {
-      xmax: Math.max(summary.maxMs, targets.p99Ms) * 1.08,
+      xmax,
       titleText: `Time to a ready chat in the storm: ${summary.samples} users served${refused > 0 ? `, ${refused} not` : ''}`,
       subtitleText: `p50 ${summary.p50Ms.toFixed(1)} ms (target ${targets.p50Ms}), p99 ${summary.p99Ms.toFixed(1)} ms (target ${targets.p99Ms}), max ${summary.maxMs.toFixed(1)} ms: ${missed ? 'a target missed' : 'within the targets'}`,
     },

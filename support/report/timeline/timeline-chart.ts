@@ -64,7 +64,7 @@ const FILL = {
   field: 'shade',
   type: 'nominal',
   scale: { domain: SHADE_COLOURS.map(([shade]) => shade), range: SHADE_COLOURS.map(([, colour]) => colour) },
-  legend: { title: 'runs and fault windows', orient: 'bottom', direction: 'horizontal', columns: 6, values: { expr: 'shades' }, symbolOpacity: 0.85 },
+  legend: { title: null, orient: 'bottom', direction: 'horizontal', columns: 6, values: { expr: 'shades' }, symbolOpacity: 0.85 },
 } as const;
 const COLOUR = {
   field: 'type',
@@ -138,6 +138,12 @@ export const TIMELINE_SPEC: ChartSpec = SPEC as unknown as ChartSpec;
 const FRAME_SIZE = 40;
 
 export function renderTimeline(model: TimelineModel, title: string): Promise<string> {
+  const { data, params } = timelineDrawing(model, title);
+  return template.render(data, params);
+}
+
+/** The datasets and parameters of one scenario's timeline. */
+export function timelineDrawing(model: TimelineModel, title: string): { data: Record<string, readonly object[]>; params: Record<string, unknown> } {
   const frames = [
     ...model.frames.map((frame) => ({ lane: frame.lane, t: frame.t, type: legendType(frame.type), direction: frame.direction, size: FRAME_SIZE })),
     ...model.frameBins.map((bin) => ({ lane: bin.lane, t: bin.t, type: legendType(bin.type), direction: bin.type.startsWith('→ ') ? 'sent' : 'received', size: Math.min(320, 16 + 12 * Math.sqrt(bin.count)) })),
@@ -153,8 +159,8 @@ export function renderTimeline(model: TimelineModel, title: string): Promise<str
     ...(model.counts.refusals > 0 ? [`${model.counts.refusals} refused handshake${model.counts.refusals === 1 ? '' : 's'}`] : []),
     ...(model.gaps.length > 0 ? [`${model.gaps.length} quiet gap${model.gaps.length === 1 ? '' : 's'} labelled`] : []),
   ];
-  return template.render(
-    {
+  return {
+    data: {
       windows: model.windows.map((window) => ({ ...window, shade: window.kind })),
       end: [{ t: model.endOfSteps }],
       lifelines: model.lifelines,
@@ -164,7 +170,7 @@ export function renderTimeline(model: TimelineModel, title: string): Promise<str
       closes: model.closes,
       refusals: model.refusals,
     },
-    {
+    params: {
       lanes: model.lanes.map((lane) => lane.name),
       xmin,
       xmax: model.span + (model.span - xmin) * 0.02,
@@ -173,5 +179,5 @@ export function renderTimeline(model: TimelineModel, title: string): Promise<str
       frameTypes: FRAME_TYPES.filter((type) => present.has(type)),
       shades: SHADE_COLOURS.map(([shade]) => shade).filter((shade) => shades.has(shade)),
     },
-  );
+  };
 }
