@@ -46,8 +46,8 @@ Feature: Test tokens — testers sign test users in on a deployment without its 
     Examples:
       | a bad request                         |
       | no user                               |
-      | a user id with a space in it          |
-      | a user id of 129 characters           |
+      | a name with a space in it             |
+      | a name of 129 characters              |
       | permissions that are not a list       |
       | no lifetime                           |
       | a lifetime of no seconds              |

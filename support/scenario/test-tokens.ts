@@ -42,8 +42,8 @@ export const KEY_PRESENTATION_NAMES = Object.keys(KEY_PRESENTATIONS) as KeyPrese
 /** Bodies a careless or hostile client sends: each is answered 400 INVALID_MESSAGE (PROTOCOL §10). */
 export const BAD_TOKEN_REQUESTS = {
   'no user': () => JSON.stringify({ permissions: [Permission.Read], expires_in: 300 }),
-  'a user id with a space in it': () => JSON.stringify({ sub: 'Alice Smith', permissions: [Permission.Read], expires_in: 300 }),
-  'a user id of 129 characters': () => JSON.stringify({ sub: 'a'.repeat(129), permissions: [Permission.Read], expires_in: 300 }),
+  'a name with a space in it': () => JSON.stringify({ sub: 'Alice Smith', permissions: [Permission.Read], expires_in: 300 }),
+  'a name of 129 characters': () => JSON.stringify({ sub: 'a'.repeat(129), permissions: [Permission.Read], expires_in: 300 }),
   'permissions that are not a list': () => JSON.stringify({ sub: 'alice', permissions: Permission.Read, expires_in: 300 }),
   'no lifetime': () => JSON.stringify({ sub: 'alice', permissions: [Permission.Read] }),
   'a lifetime of no seconds': () => JSON.stringify({ sub: 'alice', permissions: [Permission.Read], expires_in: TestTokens.minExpiresInSeconds - 1 }),
