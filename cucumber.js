@@ -83,4 +83,6 @@ module.exports = {
   // "Running faster"); `--parallel 1` runs everything in one process.
   default: { ...common, parallel: 2, worldParameters: local },
   staging: { ...common, tags: 'not @needs_control', worldParameters: staging },
+  // verify-suite's fault runs: the message stream is all it reads (no HTML, no dashboard).
+  verify: { ...common, format: [`message:${reports}/messages.ndjson`], worldParameters: local },
 };

@@ -51,6 +51,8 @@ interface FaultRun {
 }
 
 const reportRoot = join(PROJECT_ROOT, 'reports', 'verify');
+/** cucumber-js run in-process (`--parallel 0`), without npx: a fault run's cost is mostly loading the suite, so it is loaded once per run, not per worker. */
+const CUCUMBER_BIN = join(PROJECT_ROOT, 'node_modules', '@cucumber', 'cucumber', 'bin', 'cucumber.js');
 
 function listFaults(): Fault[] {
   const output = execFileSync('/bin/sh', ['-c', `${REFERENCE_BACKEND_COMMAND} --list-faults`], { cwd: PROJECT_ROOT, encoding: 'utf8' });
@@ -110,6 +112,7 @@ function runSuite(fault: Fault | undefined, services: { postgres: PostgresServic
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     GOLDEN_PATH_REPORT_DIR: reports,
+    GOLDEN_PATH_PICTURES: 'off',
     DATABASE_URL: services.postgres.url,
     REDIS_URL: services.redis.url,
     GOLDEN_PATH_BACKEND_CMD: fault === undefined ? REFERENCE_BACKEND_COMMAND : `${REFERENCE_BACKEND_COMMAND} --fault=${fault.name}`,
@@ -118,7 +121,7 @@ function runSuite(fault: Fault | undefined, services: { postgres: PostgresServic
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const failFast = fault !== undefined && !everywhere && fault.expect !== 'tolerated' ? ['--fail-fast'] : [];
-    const child = spawn('npx', ['cucumber-js', '--parallel', '1', ...failFast, '--tags', scope(fault, everywhere), '--format', `progress:${join(reports, 'progress.txt')}`], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CUCUMBER_BIN, '--profile', 'verify', '--parallel', '0', ...failFast, '--tags', scope(fault, everywhere), '--format', `progress:${join(reports, 'progress.txt')}`], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
     const stderr: string[] = [];
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
     child.once('error', reject);
@@ -188,7 +191,8 @@ async function run(): Promise<void> {
   if (badRules.length > 0 || ruleless.length > 0) {
     throw new Error(`every planted fault must name the rules of protocol/rules.ts it breaks: ${[...badRules.map((bad) => `unknown rule ${bad}`), ...ruleless.map((name) => `${name} names none`)].join('; ')}`);
   }
-  const faults = only.length === 0 ? all : all.filter((fault) => only.includes(fault.name));
+  // Tolerated faults run the whole suite: started first, they overlap the short runs of the others.
+  const faults = (only.length === 0 ? all : all.filter((fault) => only.includes(fault.name))).sort((a, b) => Number(b.expect === 'tolerated') - Number(a.expect === 'tolerated'));
   const started = performance.now();
   // One PostgreSQL and one Redis for every run; each run makes its own database and namespace.
   const [postgres, redis] = await Promise.all([startPostgres(process.env.DATABASE_URL), startRedis(process.env.REDIS_URL)]);

@@ -14,12 +14,14 @@ import { preparePictures } from './report/timeline/pictures';
 import { attachScenarioPictures } from './report/timeline/attach';
 
 setWorldConstructor(GoldenPathWorld);
+/** GOLDEN_PATH_PICTURES=off: no timelines drawn (verify-suite's fault runs, where nobody looks at them). */
+const PICTURES = process.env.GOLDEN_PATH_PICTURES !== 'off';
 // The longest a single step may take; each wait inside a step has its own,
 // shorter deadline from the environment profile or the protocol.
 setDefaultTimeout(60_000);
 
 BeforeAll({ name: "check a deployment's token source before any scenario", timeout: 30_000 }, async function (this: { parameters: unknown }) {
-  preparePictures(); // the timelines' chart library loads while the backend starts
+  if (PICTURES) preparePictures(); // the timelines' chart library loads while the backend starts
   try {
     await checkRemoteTarget(environmentProfile(this.parameters));
   } catch (error) {
@@ -71,7 +73,7 @@ After({ name: 'frame contract, exactly-once history, close everything, timeline,
     await check(async () => expect(await readConversations(user, this.target.historyEndpoint)).to.holdExactlyWhatHappened(user));
   }
   await this.dispose();
-  const drawing = await attachScenarioPictures(this, pickle, stepsEndedAt).then(() => undefined, (error: unknown) => error as Error);
+  const drawing = PICTURES ? await attachScenarioPictures(this, pickle, stepsEndedAt).then(() => undefined, (error: unknown) => error as Error) : undefined;
   const text = scenarioTranscript(users, this.startedAt);
   if (text !== '') this.attach(`Transcript (times from the scenario's start)\n${text}`, { mediaType: 'text/plain', fileName: 'Transcript of every frame (text)' });
   const added = metricsDelta(metricsAtStart, currentMetrics());
