@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     history = appendRun(history, { at: main.startedAt ?? new Date().toISOString(), backend: main.backend.description, version: main.backend.version, tags: main.conformance.selection.tags, durationMs: main.durationMs ?? null, scenarios: main.scenarios });
     writeHistory(historyPath, history);
   }
-  const html = await dashboardPage({ columns, history, historyFile: relative(outDir, historyPath), faults, outDir });
+  const html = await dashboardPage({ columns, history, historyFile: relative(outDir, historyPath), faults });
   const page = join(outDir, 'index.html');
   writeFileSync(page, html);
   if (columns.length === 1 && main !== undefined) writeFileSync(join(outDir, 'conformance.json'), `${JSON.stringify(main.conformance, null, 2)}\n`);

@@ -38,7 +38,7 @@ export default class DashboardFormatter extends Formatter {
     const historyPath = join(reports, HISTORY_FILE);
     const history = appendRun(readHistory(historyPath), { at: run.startedAt ?? new Date().toISOString(), backend: column.backend.description, version: column.backend.version, tags, durationMs: run.durationMs ?? null, scenarios: run.scenarios });
     writeHistory(historyPath, history);
-    const html = await dashboardPage({ columns: [column], history, historyFile: HISTORY_FILE, faults, outDir: reports });
+    const html = await dashboardPage({ columns: [column], history, historyFile: HISTORY_FILE, faults });
     this.log(html);
     const drawn = run.scenarios.filter((scenario) => scenario.pictures.length > 0).length;
     process.stderr.write(

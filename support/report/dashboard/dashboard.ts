@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import { renderSvg } from '../charts/render';
 import { VERIFY_SUITE_REPORT } from '../backend-under-test';
 import type { FaultEvidence } from '../conformance';
+import { PROJECT_ROOT } from '../../target/target-config';
 import { capabilityChart, failureHistoryChart, trendChart, verdictChart } from './charts';
 import { trendOf, type History } from './history';
 import { dashboardHtml } from './html';
@@ -19,8 +20,6 @@ export async function dashboardPage(options: {
   /** The history file, relative to the page, for the reader. */
   readonly historyFile: string | undefined;
   readonly faults: readonly FaultEvidence[];
-  /** The directory the page is written to (to name the verify-suite report relative to it). */
-  readonly outDir: string;
 }): Promise<string> {
   const trend = trendOf(options.history);
   const failureHistory = failureHistoryChart(trend, options.history.names);
@@ -31,7 +30,7 @@ export async function dashboardPage(options: {
     ...(failureHistory === undefined ? {} : { failureHistory: await renderSvg(failureHistory) }),
   };
   const evidence = options.faults.length > 0 && existsSync(VERIFY_SUITE_REPORT)
-    ? { path: relative(options.outDir, VERIFY_SUITE_REPORT) || VERIFY_SUITE_REPORT, faults: options.faults.length, at: statSync(VERIFY_SUITE_REPORT).mtime.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC') }
+    ? { path: relative(PROJECT_ROOT, VERIFY_SUITE_REPORT), faults: options.faults.length, at: statSync(VERIFY_SUITE_REPORT).mtime.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC') }
     : undefined;
   return dashboardHtml({ columns: options.columns, trend, charts, generatedAt: new Date().toISOString(), faultEvidence: evidence, historyFile: options.historyFile });
 }

@@ -173,8 +173,10 @@ function matrixSection(input: DashboardInput): string {
   const rows = first.conformance.rules.map((rule, index) => {
     const cells = columns.map((column) => verdictCell(column.conformance.rules[index] ?? rule, column)).join('');
     const verdicts = new Set(columns.map((column) => column.conformance.rules[index]?.verdict ?? rule.verdict));
-    const faults = rule.faults.length === 0
-      ? '<span class="muted">none planted</span>'
+    const faults = input.faultEvidence === undefined
+      ? '<span class="muted">no verify-suite report</span>'
+      : rule.faults.length === 0
+        ? '<span class="muted">none in the latest verify-suite</span>'
       : rule.faults.map((fault) => (rule.faultsCaught.includes(fault) ? `<span class="fault proved" title="caught by this rule in the latest verify-suite">✓ ${escape(fault)}</span>` : `<span class="fault" title="breaks this rule, but was not caught by it in the latest verify-suite">${escape(fault)}</span>`)).join(' ');
     const scenarios = rule.scenarios.length === 0
       ? '<span class="muted">none</span>'

@@ -12,6 +12,8 @@ export interface FailureSummary {
   readonly violations: ReadonlyArray<{ readonly rule: string; readonly kind: 'protocol' | 'target'; readonly message: string; readonly impact: string }>;
   /** Rule ids named anywhere in the message (an arrangement's error names the rule it could not get past). */
   readonly rules: readonly string[];
+  /** The line a one-line summary shows: the first violation (its business impact), else the headline. */
+  readonly firstLine: string;
 }
 
 /** `  ✗ [GP-5.3, protocol MUST] …` — one violation line of a judgement (support/expectations/golden-path-chai.ts). */
@@ -28,5 +30,5 @@ export function summarizeFailure(message: string | undefined): FailureSummary | 
     return [{ rule, kind: known.kind, message: match[2] ?? '', impact: known.impact }];
   });
   const headline = (lines.find((line) => !line.startsWith('✗')) ?? lines[0] ?? '').replace(/^(AssertionError|Error): /, '');
-  return { headline, violations, rules: ruleIdsIn(message) };
+  return { headline, violations, rules: ruleIdsIn(message), firstLine: lines.find((line) => line.startsWith('✗')) ?? lines[0] ?? '' };
 }

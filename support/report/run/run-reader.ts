@@ -117,7 +117,7 @@ export class RunReader {
     const started = query.findTestRunStarted();
     const hookFailures = query.findAllTestRunHookFinished()
       .filter((hook) => hook.result.status === TestStepResultStatus.FAILED)
-      .map((hook) => summarizeFailure(hook.result.message)?.headline ?? 'a BeforeAll/AfterAll hook failed');
+      .map((hook) => summarizeFailure(hook.result.message)?.firstLine ?? 'a BeforeAll/AfterAll hook failed');
     return {
       startedAt: started === undefined ? undefined : new Date(timestampMs(started.timestamp)).toISOString(),
       durationMs: query.findTestRunDuration() === undefined ? undefined : durationMs(query.findTestRunDuration()),

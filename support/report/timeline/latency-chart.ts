@@ -34,7 +34,7 @@ const SPEC = {
       mark: { type: 'rule', strokeWidth: 2 },
       encoding: {
         x: { ...X, field: 'ms' },
-        color: { field: 'kind', type: 'nominal', scale: KIND, legend: { title: null, orient: 'top-right' } },
+        color: { field: 'kind', type: 'nominal', scale: KIND, legend: { title: null, orient: 'top', direction: 'horizontal' } },
         strokeDash: { field: 'kind', type: 'nominal', scale: { domain: KIND.domain, range: [[1, 0], [5, 3]] }, legend: null },
       },
     },

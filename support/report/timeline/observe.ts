@@ -25,6 +25,10 @@ export interface ScenarioObservations {
 export function timelineInput(observed: ScenarioObservations): TimelineInput {
   const connections: ObservedConnection[] = observed.users.flatMap((user) => user.tabs.map((tab) => observeConnection(tab, user)));
   for (const browser of observed.browsers) {
+    const received = browser.frames.map((frame) => observeFrame({ ...frame, receivedAt: browser.startedAt + frame.receivedAt }));
+    // The page closes with 1000 once the run completed, or reports the server's close; the last frame is as close in time as the page tells.
+    const code = browser.ending === 'completed' ? 1000 : Number(/closed with code (\d+)/.exec(browser.ending)?.[1] ?? Number.NaN);
+    const lastAt = received.at(-1)?.at ?? browser.startedAt;
     connections.push({
       label: `${browser.owner}'s browser`,
       owner: browser.owner,
@@ -32,7 +36,8 @@ export function timelineInput(observed: ScenarioObservations): TimelineInput {
       connectStartedAt: browser.startedAt,
       openedAt: browser.startedAt,
       sent: [],
-      received: browser.frames.map((frame) => observeFrame({ ...frame, receivedAt: browser.startedAt + frame.receivedAt })),
+      received,
+      ...(Number.isNaN(code) ? {} : { close: { at: lastAt, code, reason: '' } }),
     });
   }
   const refusals: ObservedRefusal[] = observed.users.flatMap((user) => user.attempts.flatMap((attempt): ObservedRefusal[] => {

@@ -88,9 +88,9 @@ const SPEC = {
   height: { step: 26 },
   resolve: { scale: { color: 'independent' } },
   layer: [
-    // Fault windows, across every lane, named at the top.
+    // Fault windows, across every lane, named above it.
     { data: { name: 'windows' }, mark: { type: 'rect', opacity: 0.35 }, encoding: { x: { ...X, field: 'from' }, x2: { field: 'to' }, fill: FILL } },
-    { data: { name: 'windows' }, mark: { type: 'text', baseline: 'top', dy: 2, fontSize: 10, fontWeight: 'bold', color: '#57606a' }, encoding: { x: { ...X, field: 'mid' }, y: { value: 2 }, text: { field: 'kind' } } },
+    { data: { name: 'windows' }, mark: { type: 'text', baseline: 'bottom', dy: -2, fontSize: 10, fontWeight: 'bold', color: '#57606a' }, encoding: { x: { ...X, field: 'mid' }, y: { value: 0 }, text: { field: 'kind' } } },
     // The end of the scenario's steps: what follows is clean-up.
     { data: { name: 'end' }, mark: { type: 'rule', strokeDash: [2, 3], color: '#8c959f' }, encoding: { x: X } },
     // Each connection from open to close.
