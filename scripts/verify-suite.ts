@@ -197,7 +197,8 @@ async function run(): Promise<void> {
   // One PostgreSQL and one Redis for every run; each run makes its own database and namespace.
   const [postgres, redis] = await Promise.all([startPostgres(process.env.DATABASE_URL), startRedis(process.env.REDIS_URL)]);
   try {
-    const width = Math.max(1, cpus().length);
+    // A fault run mostly waits (on its scenarios' timers and sockets), not computes: two per core keep the machine busy.
+    const width = Number(process.env.GOLDEN_PATH_VERIFY_WIDTH) || Math.max(2, cpus().length * 2);
     process.stdout.write(`verify-suite: the clean backend and ${faults.length} planted fault(s), ${width} at a time\n`);
     let finished = 0;
     const earlierClean = cleanRunDir === undefined ? undefined : cleanRunFrom(cleanRunDir);
