@@ -25,7 +25,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { RULE_IDS, ruleById } from '../protocol/rules';
+import { RULE_IDS, ruleById, ruleIdsIn } from '../protocol/rules';
 import { RULE_VERDICTS_MEDIA_TYPE, type RuleVerdicts } from '../support/expectations/rule-ledger';
 import type { Conformance } from '../support/report/conformance';
 import { startPostgres, type PostgresService } from '../support/services/postgres-service';
@@ -96,7 +96,8 @@ function violations(messagesPath: string): FaultRun['violatedBy'] {
       if (current !== undefined) current.verdicts = JSON.parse(attachment.body) as RuleVerdicts;
     }
   }
-  return [...started.values()].filter((run) => run.failed).map((run) => ({ scenario: run.pickle, violated: run.verdicts?.violated ?? [], failure: run.failure }));
+  // The rules a failure broke: those its judges recorded, and those its first violation line names (a judge in an After hook records after the verdicts are attached).
+  return [...started.values()].filter((run) => run.failed).map((run) => ({ scenario: run.pickle, violated: [...new Set([...(run.verdicts?.violated ?? []), ...ruleIdsIn(run.failure ?? '')])], failure: run.failure }));
 }
 
 function firstViolationLine(message: string | undefined): string | undefined {

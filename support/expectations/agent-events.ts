@@ -75,8 +75,9 @@ export async function toldTheRunFailed(world: GoldenPathWorld, user: ChatUser): 
   const failedAt = world.state(Outages).failedAt;
   if (failedAt === undefined) throw new Error('no dependency was broken in this scenario: a step must break one first');
   const run = await user.watchRun(user.latestMessage, user.latestMessage.tab, Math.max(1, failedAt + world.profile.failureEndsWithinMs + world.profile.replyWithinMs - performance.now()));
-  expect(run).to.followEveryEventRule();
+  // Its own rules first: a run that never ends breaks GP-5.16 before it breaks the event rules.
   expect(run).to.endInAnExplainedFailure(failedAt, world.profile.failureEndsWithinMs);
+  expect(run).to.followEveryEventRule();
 }
 
 export async function sawEveryEventAcrossTabs(world: GoldenPathWorld, user: ChatUser): Promise<void> {
@@ -100,6 +101,14 @@ export async function resumedStreamContinuesInOrder(world: GoldenPathWorld, user
 
 /** The probe of "she can still get an answer": a question asked and its run judged like any other, and a successful answer. */
 export async function canStillGetAnAnswer(world: GoldenPathWorld, user: ChatUser, where: 'a new tab' | 'the same tab'): Promise<void> {
+  if (where === 'the same tab' && !(await user.roundTrip(user.chat))) {
+    const close = user.chat.closeEvent;
+    expect({
+      headline: `${user.name}'s connection did not keep working after the server answered her app`,
+      evaluated: ['GP-4.14'],
+      violations: [violation('GP-4.14', `${close === undefined ? 'it stopped answering a ping' : `the server closed it (${close.code} ${JSON.stringify(close.reason)})`}: one bad frame from a buggy client cuts the user off, and she loses her chat mid-conversation`)],
+    }).to.holdUp();
+  }
   const run = await askOnceMore(world, user, where);
   expect(run).to.followEveryEventRule();
   expect(run).to.endWithAnActionableAnswer();

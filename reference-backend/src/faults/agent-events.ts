@@ -109,6 +109,19 @@ export const AGENT_EVENT_FAULTS = {
       }),
   }),
 
+  // A failed run's completion says only that it failed: the error object is dropped, as a serializer that knows only `result` would.
+  failure_unexplained: () => ({
+    runEvents: (events) =>
+      runEventsWith(events, {
+        emitFinal: (type, data) => {
+          if (type !== 'agent_completed') return events.emitFinal(type, data);
+          const unexplained: Record<string, unknown> = { ...data };
+          delete unexplained.error;
+          return events.emitFinal(type, unexplained as typeof data);
+        },
+      }),
+  }),
+
   started_twice: () => ({
     runEvents: (events) => {
       // agent_started is emitted again once the first step is done (its thought or its tool call), before what follows.

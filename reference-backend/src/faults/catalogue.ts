@@ -70,13 +70,18 @@ export const FAULT_CATALOGUE = [
     description: 'A re-sent client_message_id is treated as new: new ids, a second user message and a second run.',
   },
   {
+    name: 'failure_unexplained',
+    area: 'agent_events', rules: ['GP-5.9'],
+    description: "A failed run's agent_completed carries status error but no error object (no code, message or retryable).",
+  },
+  {
     name: 'started_twice',
     area: 'agent_events', rules: ['GP-5.3'],
     description: 'agent_started is emitted twice (seq 1 and again later with its own seq).',
   },
   {
     name: 'silent_failure',
-    area: 'agent_events', rules: ['GP-5.16', 'GP-5.9', 'GP-5.5', 'GP-5.7'],
+    area: 'agent_events', rules: ['GP-5.16', 'GP-5.5', 'GP-5.7'],
     description:
       'A failing run (dependency lost mid-run, a tool failing) just stops: no error tool_completed for the open tool call, no error agent_completed.',
   },
@@ -346,6 +351,11 @@ export const FAULT_CATALOGUE = [
   },
   // hostile_input
   { name: 'malformed_json_closes', area: 'hostile_input', rules: ['GP-4.14', 'GP-4.11'], description: 'A text frame that is not JSON closes the connection with 1011.' },
+  {
+    name: 'error_then_close',
+    area: 'hostile_input', rules: ['GP-4.14'],
+    description: 'Text that is not JSON is answered INVALID_MESSAGE, then the connection is closed with 1008.',
+  },
   { name: 'no_rate_limit', area: 'hostile_input', rules: ['GP-8.3'], description: 'No rate limit at all.' },
   { name: 'oversize_1011', area: 'hostile_input', rules: ['GP-8.1', 'GP-9.1'], description: 'A message over 64 KiB closes the connection with 1011 instead of 1009.' },
   {
@@ -507,6 +517,11 @@ export const FAULT_CATALOGUE = [
     description: 'GET /health answers 200 {"status":"healthy",...} instead of "ok".',
   },
   {
+    name: 'unavailable_says_degraded',
+    area: 'service_dependencies', rules: ['GP-2.5'],
+    description: '/health/ready answers 200 degraded instead of 503 unavailable while PostgreSQL is down: the load balancer keeps the instance in rotation.',
+  },
+  {
     name: 'ready_says_ok',
     area: 'service_dependencies', rules: ['GP-2.3'],
     description: 'GET /health/ready answers 200 {"status":"ok",...} instead of "ready" when every dependency is up (degraded and unavailable are right).',
@@ -535,7 +550,7 @@ export const FAULT_CATALOGUE = [
   {
     name: 'slow_query_retried_forever',
     area: 'service_dependencies', rules: ['TGT-slow-database'],
-    description: 'Each attempt to accept a user_message gets 700 ms and is retried for as long as PostgreSQL is reported up: under a slow database (up, but a round trip takes a second) the message is never answered.',
+    description: 'Each attempt to accept a user_message gets 700 ms and is retried until one succeeds: under a slow database (up, but a round trip takes a second) the message is never answered.',
   },
   // the history API (faults/lifecycle.ts)
   {

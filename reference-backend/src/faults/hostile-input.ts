@@ -41,6 +41,16 @@ export const HOSTILE_INPUT_FAULTS = {
     }),
   }),
 
+  // Text that is not JSON is answered as it must be, then the connection is closed as a "policy violation".
+  error_then_close: () => ({
+    textFrameHandler: (handler) => ({
+      handleText: async (session, text) => {
+        await handler.handleText(session, text);
+        if (jsonValue(text) === undefined) session.close(CloseCode.PolicyViolation, 'invalid frames are not tolerated');
+      },
+    }),
+  }),
+
   no_rate_limit: () => ({
     connectionPolicy: (policy) => policyWith(policy, { rateLimiter: () => ({ tryAcquire: () => ({ allowed: true }) }) }),
   }),

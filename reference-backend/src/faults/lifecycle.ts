@@ -4,7 +4,6 @@ import jwt from 'jsonwebtoken';
 import { CloseCode, HttpPath, Permission, RefusalStatus, type ReadinessStatus } from '../../../protocol/constants';
 import { ConfigError, CONFIG_ERROR_EXIT_CODE, type Config } from '../config';
 import type { ClientConnection } from '../connection/client-connection';
-import type { DependencyStatusView } from '../health/dependency-monitor';
 import { userContextFromClaims } from '../connection/user-context';
 import type { ReadinessView } from '../http/http-api';
 import type { HistoryMessage } from '../storage/chat-store';
@@ -172,6 +171,11 @@ export const LIFECYCLE_FAULTS = {
     httpApi: (api) => (req, res) => api(req, pathOf(req.url) === HttpPath.readiness ? rewrittenBody(res, (body) => body.replace('"status":"ready"', '"status":"ok"')) : res),
   }),
 
+  // Readiness treats "PostgreSQL down" like "Redis down": degraded, still in rotation.
+  unavailable_says_degraded: () => ({
+    readinessView: (view) => ({ readiness: () => (view.readiness() === 'unavailable' ? 'degraded' : view.readiness()), snapshot: () => view.snapshot() }),
+  }),
+
   readiness_debounced: () => ({
     readinessView: (view) => debounced(view, READINESS_DEBOUNCE_MS),
   }),
@@ -224,28 +228,21 @@ export const LIFECYCLE_FAULTS = {
       }),
   }),
 
-  slow_query_retried_forever: () => {
-    // Each attempt to accept a message is given less time than a slow database takes, and retried for as long as PostgreSQL is reported up.
-    let dependencies: DependencyStatusView | undefined;
-    return {
-      chatAvailability: (availability, parts) => {
-        dependencies = parts.dependencies;
-        return availability;
-      },
-      chatStore: (store) =>
-        chatStoreWith(store, {
-          acceptUserMessage: async (input) => {
-            for (;;) {
-              try {
-                return await withTimeout(store.acceptUserMessage(input), ACCEPT_ATTEMPT_MS, 'accepting a message');
-              } catch (err) {
-                if (!(err instanceof TimeoutError) || dependencies?.isUp('postgres') === false) throw err;
-              }
+  slow_query_retried_forever: () => ({
+    // Each attempt to accept a message is given less time than a slow database takes, and retried until one succeeds.
+    chatStore: (store) =>
+      chatStoreWith(store, {
+        acceptUserMessage: async (input) => {
+          for (;;) {
+            try {
+              return await withTimeout(store.acceptUserMessage(input), ACCEPT_ATTEMPT_MS, 'accepting a message');
+            } catch (err) {
+              if (!(err instanceof TimeoutError)) throw err;
             }
-          },
-        }),
-    };
-  },
+          }
+        },
+      }),
+  }),
 
   history_latest_50: () => ({
     chatStore: (store) => chatStoreWith(store, { history: async (userId, threadId) => (await store.history(userId, threadId))?.slice(-HISTORY_PAGE) ?? null }),

@@ -103,6 +103,10 @@ export function judgeExplainedFailure(run: WatchedRun, failedAt: number, withinM
     if (completion.data.status !== 'error') {
       violations.push(violation('GP-5.16', `the run ended with status ${JSON.stringify(completion.data.status)} although its database was gone: ${run.who} is shown an answer that could not have been computed or saved`));
     }
+    const error = completion.data.error as { code?: unknown; message?: unknown; retryable?: unknown } | undefined;
+    if (completion.data.status === 'error' && (typeof error?.code !== 'string' || typeof error.message !== 'string' || typeof error.retryable !== 'boolean')) {
+      violations.push(violation('GP-5.9', `the failed run ended without an error object of code, message and retryable (${JSON.stringify(completion.data.error ?? null).slice(0, 120)}): the app cannot tell ${run.who} what went wrong or whether to try again`));
+    }
     const endedAfterMs = completion.receivedAt - failedAt;
     if (endedAfterMs > withinMs) {
       violations.push(violation('GP-5.16', `the run ended ${(endedAfterMs / 1000).toFixed(1)} s after the failure (limit ${withinMs / 1000} s): ${run.who} stared at a frozen chat`));
