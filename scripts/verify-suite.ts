@@ -169,8 +169,11 @@ function catchOf(run: FaultRun): { scenario: string; rules: string[]; failure: s
   return found === undefined ? undefined : { scenario: found.scenario, rules: found.violated.filter((rule) => rules.includes(rule)), failure: found.failure };
 }
 
+/** Set when a fault survived, a rule is unproven or the clean backend is not green; the exit code says it whatever the services' shutdown does. */
+let verdictFailed = false;
+
 function main(): Promise<void> {
-  return run().catch((error: unknown) => {
+  return run().then(() => process.exit(verdictFailed ? 1 : 0), (error: unknown) => {
     process.stderr.write(`verify-suite could not run: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
     process.exit(2);
   });
@@ -212,7 +215,7 @@ async function run(): Promise<void> {
     });
     if (withoutClean) {
       for (const result of runs) process.stdout.write(`${result.fault?.name ?? ''}: ${catchOf(result) === undefined ? `${verdictOf(result)}${result.violatedBy.length > 0 ? ` (failed, but not by its rules: ${result.violatedBy.map((failure) => `${failure.scenario}: ${failure.failure ?? ''}`).join('; ')})` : ''}` : `${verdictOf(result) === 'caught' ? 'caught by' : `${verdictOf(result)}:`} ${catchOf(result)?.scenario ?? ''}${catchOf(result)?.failure === undefined ? '' : `: ${catchOf(result)?.failure ?? ''}`}`}\n`);
-      if (runs.some((result) => catchOf(result) === undefined)) process.exitCode = 1;
+      if (runs.some((result) => catchOf(result) === undefined)) verdictFailed = true;
       return;
     }
     const [clean, ...faulted] = (earlierClean === undefined ? runs : [earlierClean.run, ...runs]) as [FaultRun, ...FaultRun[]];
@@ -239,7 +242,7 @@ async function run(): Promise<void> {
     process.stdout.write(`(${((performance.now() - started) / 1000).toFixed(1)} s; reports in reports/verify/)\n`);
     const survivors = faulted.filter((result) => catchOf(result) === undefined);
     const unproven = only.length === 0 ? proofs.filter((proof) => proof.provenBy.length === 0) : [];
-    if (!cleanGreen || survivors.length > 0 || unproven.length > 0) process.exitCode = 1;
+    if (!cleanGreen || survivors.length > 0 || unproven.length > 0) verdictFailed = true;
   } finally {
     await Promise.all([postgres.dispose(), redis.dispose()]);
   }
