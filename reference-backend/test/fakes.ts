@@ -80,3 +80,9 @@ export function runEventsWithFaults(
   const encoder = decorate(decorators.runEventEncoder, new SequentialRunEventEncoder(run), { run });
   return decorate(decorators.runEvents, new RunEventEmitter(run, store, sink, encoder), { run });
 }
+
+/** One turn of the event loop: what was queued has run. */
+export const settled = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** agent_completed data of a successful and of a failed run. */
+export const SUCCESS = { status: 'success', result: { summary: 's', recommendations: [{ title: 'r' }] }, duration_ms: 1 } as const;
+export const FAILURE = { status: 'error', error: { code: 'X', message: 'm', retryable: true }, duration_ms: 1 } as const;

@@ -2,11 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RunEventEmitter } from '../src/runs/run-event-emitter';
 import { RunPersistenceError } from '../src/runs/run-events';
-import { CollectingSink, ManualEventStore, MemoryEventStore, RUN, runEventsWithFaults } from './fakes';
+import { CollectingSink, FAILURE, ManualEventStore, MemoryEventStore, RUN, runEventsWithFaults, settled, SUCCESS } from './fakes';
 
-const settled = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-const SUCCESS = { status: 'success', result: { summary: 's', recommendations: [{ title: 'r' }] }, duration_ms: 1 } as const;
-const FAILURE = { status: 'error', error: { code: 'X', message: 'm', retryable: true }, duration_ms: 1 } as const;
 
 void describe('RunEventEmitter', () => {
   void it('assigns seq 1, 2, 3 and persists exactly the delivered text', async () => {

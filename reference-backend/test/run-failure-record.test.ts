@@ -18,11 +18,8 @@ import { RunManager } from '../src/runs/run-manager';
 import type { RunTicket } from '../src/storage/chat-store';
 import type { NewRunEvent, RunAnswer, RunStore } from '../src/storage/run-store';
 import type { ConnectionId, MessageId } from '../src/domain/ids';
-import { CollectingSink, ManualEventStore, RUN } from './fakes';
+import { CollectingSink, FAILURE, ManualEventStore, RUN, settled, SUCCESS } from './fakes';
 
-const settled = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-const SUCCESS = { status: 'success', result: { summary: 's', recommendations: [{ title: 'r' }] }, duration_ms: 1 } as const;
-const FAILURE = { status: 'error', error: { code: 'X', message: 'm', retryable: true }, duration_ms: 1 } as const;
 
 void describe('a failed run’s end is stored as it was delivered', () => {
   void it('keeps the failed batch and every later event as the unstored tail', async () => {
