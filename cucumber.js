@@ -83,8 +83,8 @@ module.exports = {
   // "Running faster"); `--parallel 1` runs everything in one process.
   default: { ...common, parallel: 2, worldParameters: local },
   staging: { ...common, tags: 'not @needs_control', worldParameters: staging },
-  // verify-suite's fault runs: the message stream is all it reads (no HTML, no dashboard). A backend
+  // verify-suite's runs: the message stream and the conformance verdicts are all it reads (no HTML, no dashboard). A backend
   // with a planted fault may leave a socket of the suite's waiting after --fail-fast stopped the run, so
   // a fault run exits when its scenarios are over (the suite's own runs must exit by themselves).
-  verify: { ...common, format: [`message:${reports}/messages.ndjson`], forceExit: true, worldParameters: local },
+  verify: { ...common, format: [`message:${reports}/messages.ndjson`, `./support/report/conformance-formatter.cjs:${reports}/conformance.json`], forceExit: true, worldParameters: local },
 };

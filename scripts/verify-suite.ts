@@ -280,6 +280,12 @@ function printTables(clean: FaultRun, cleanGreen: boolean, faulted: readonly Fau
   const survived = faulted.filter((result) => catchOf(result) === undefined).length;
   const unproven = proofs.filter((proof) => proof.provenBy.length === 0).length;
   out.push('', `${faulted.length - survived} of ${faulted.length} faults caught by their rules or tolerated as they must be; ${survived} survived or broke the suite; ${proofs.length - unproven} of ${proofs.length} checked rules proven by a fault; clean backend ${cleanGreen ? 'green' : 'NOT GREEN'}.`);
+  // The end of the output is what a CI log keeps: name what went wrong there again, with why.
+  for (const result of faulted.filter((run) => catchOf(run) === undefined)) {
+    const failure = result.violatedBy[0];
+    out.push(`  ${verdictOf(result)}: ${result.fault?.name ?? ''} (breaks ${(result.fault?.rules ?? []).join(' ')}; ${result.outcome.scenarios.length} scenarios ran in ${result.seconds.toFixed(1)} s, exit ${String(result.exitCode)}) — ${failure === undefined ? 'no scenario failed' : `${failure.scenario}: ${(failure.failure ?? 'no message').slice(0, 300)}`}`);
+  }
+  for (const proof of proofs.filter((entry) => entry.provenBy.length === 0)) out.push(`  NOT PROVEN: ${proof.rule} (faults: ${proof.faults.join(', ') || 'none'})`);
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
