@@ -49,7 +49,8 @@ Before({ tags: 'not @unit', name: 'connect to the backend under test, if it can 
 /**
  * After every scenario, whatever it was about: no silence during a fault,
  * every frame against the published schemas, every accepted message in its
- * history exactly once — checked while the connections and backends are up —
+ * history exactly once, nothing of a run after its end — checked while the
+ * connections and backends are up —
  * then everything is closed and accounted for (no 1011, no drop), and the
  * rules, metrics and transcript are attached to the report.
  */
@@ -72,6 +73,7 @@ After({ name: 'frame contract, exactly-once history, close everything, timeline,
   for (const user of users.filter((candidate) => candidate.threads().length > 0)) {
     await check(async () => expect(await readConversations(user, this.target.historyEndpoint)).to.holdExactlyWhatHappened(user));
   }
+  await check(() => expect(users.flatMap((user) => user.tabs)).to.receiveNothingOfARunAfterItsEnd());
   await this.dispose();
   const drawing = PICTURES ? await attachScenarioPictures(this, pickle, stepsEndedAt).then(() => undefined, (error: unknown) => error as Error) : undefined;
   const text = scenarioTranscript(users, this.startedAt);

@@ -9,7 +9,7 @@ import type { Judgement } from '../oracle/violation';
 import type { SuccessMetrics } from '../report/success-metrics';
 import { judgeErrorAnswer, type ErrorAnswer, type ExpectedError } from './judges/answers';
 import { judgeClosedWith, judgeCrowdUnbroken, judgeNoBrokenConnections, judgeToldGoingAway } from './judges/connections';
-import { judgeFramesHonourContract } from './judges/contract';
+import { judgeFramesHonourContract, judgeNothingAfterCompletion } from './judges/contract';
 import { judgeCrowdReady, judgeExpiryClose, judgeOpened, judgeRefusal } from './judges/handshakes';
 import { judgeCommittedOnAcceptance, judgeHistory, judgeHistoryRefused, judgeNotFound, judgeUnchanged, judgeUntouched } from './judges/history';
 import { judgeFlood, judgeFuzz } from './judges/hostile';
@@ -76,6 +76,7 @@ const ASSERTIONS = {
   allComeUpReady: (starts: ReadonlyArray<{ label: string; failure?: string; readiness?: HealthReading }>) => judgeInstancesReady(starts),
   haveExitedCleanly: (exit: { code: number | null; signal: NodeJS.Signals | null } | undefined) => judgeCleanExit(exit),
   honourTheContract: (tabs: readonly ChatConnection[]) => judgeFramesHonourContract(tabs),
+  receiveNothingOfARunAfterItsEnd: (tabs: readonly ChatConnection[]) => judgeNothingAfterCompletion(tabs),
   showNoBrokenConnection: (added: SuccessMetrics) => judgeNoBrokenConnections(added),
   beTheTestTokenAskedFor: (request: TestTokenRequest, receivedAt: number) => judgeTestToken(request, receivedAt),
   beRefusedAsATestTokenRequest: (request: TestTokenRequest, expected: TestTokenRefusal) => judgeTestTokenRefused(request, expected),

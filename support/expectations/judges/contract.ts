@@ -2,6 +2,7 @@ import { checkClientFrame, checkServerFrame } from '../../../protocol/schemas';
 import type { ChatConnection } from '../../client/chat-connection';
 import type { ReceivedFrame } from '../../domain/frames';
 import { excerpt } from '../../domain/json';
+import { runEventsIn } from '../../oracle/run-events';
 import { violation, type Judgement, type Violation } from '../../oracle/violation';
 
 /** PROTOCOL §4 for every frame a scenario received: a JSON object that honours the published schemas (protocol/schemas/). */
@@ -36,4 +37,31 @@ export function judgeFramesHonourContract(tabs: readonly ChatConnection[]): Judg
   }
   const received = tabs.some((tab) => tab.received.length > 0);
   return { headline: 'frames broke the published contract (protocol/schemas/*.schema.json)', evaluated: received ? ['GP-4.1', 'GP-4.2'] : [], violations };
+}
+
+/**
+ * GP-5.7 over everything each tab received by the end of the scenario: no
+ * event of a run numbered after that run's agent_completed. The watching step
+ * judges a run the moment it ends; an event the backend sends a moment later
+ * is caught here, once the rest of the scenario has given it time to arrive.
+ * By seq, not arrival: a replay after a resume repeats events numbered at or
+ * below the completion, which is allowed.
+ */
+export function judgeNothingAfterCompletion(tabs: readonly ChatConnection[]): Judgement {
+  const violations: Violation[] = [];
+  let completedRuns = 0;
+  for (const tab of tabs) {
+    const events = runEventsIn(tab.received);
+    const completionSeq = new Map<unknown, number>();
+    for (const event of events) {
+      if (event.type === 'agent_completed' && typeof event.seq === 'number' && !completionSeq.has(event.runId)) completionSeq.set(event.runId, event.seq);
+    }
+    completedRuns += completionSeq.size;
+    for (const event of events) {
+      const endSeq = completionSeq.get(event.runId);
+      if (endSeq === undefined || typeof event.seq !== 'number' || event.seq <= endSeq) continue;
+      violations.push(violation('GP-5.7', `${tab.label} received ${event.type} seq ${event.seq} of run ${String(event.runId).slice(0, 8)} after its agent_completed (seq ${endSeq}): the answer was already shown as final, and a late event reopens or corrupts it`));
+    }
+  }
+  return { headline: 'events of a run came after its end', evaluated: completedRuns > 0 ? ['GP-5.7'] : [], violations };
 }
