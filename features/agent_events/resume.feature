@@ -41,7 +41,7 @@ Feature: Resume — a run outlives its connection, and nothing is lost
     Then Alice's resumed stream continues in order, without gaps, to the run's end
     And every tab of Alice's sees the whole run, each following every event rule
 
-  @mission_critical @e2e @needs_users @GP-5.23 @GP-5.2 @GP-4.10
+  @mission_critical @e2e @needs_users @GP-5.23 @GP-5.2 @GP-4.16
   Scenario: Bob cannot resume Alice's run, and learns nothing about it
     Given Alice is signed in
     And Alice has the chat open
@@ -59,7 +59,7 @@ Feature: Resume — a run outlives its connection, and nothing is lost
     When Alice resumes that run after its last event
     Then nothing comes back for Alice's resume
 
-  @e2e @GP-5.23 @GP-4.10
+  @e2e @GP-5.23 @GP-4.16
   Scenario Outline: A resume of a run that <what> is not found
     Given Alice is signed in
     And Alice has the chat open

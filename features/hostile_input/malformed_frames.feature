@@ -56,7 +56,7 @@ Feature: Malformed frames — a bad frame gets an explanation, never a broken ch
       | a question whose idempotency key is not a UUID    | invalid |
       | a question whose conversation id is a number      | invalid |
 
-    @GP-4.11 @GP-4.10
+    @GP-4.11 @GP-4.16
     Examples: Resumes and pings with missing or mistyped fields
       | frame                                          | verdict |
       | a resume without a run                         | invalid |

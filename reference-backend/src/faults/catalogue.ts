@@ -446,6 +446,11 @@ export const FAULT_CATALOGUE = [
     description: 'An error answering a refused frame names neither its client_message_id nor its run_id.',
   },
   {
+    name: 'error_without_run_id',
+    area: 'hostile_input', rules: ['GP-4.16'],
+    description: 'Every error frame is sent without its run_id, so a refused resume does not say which run it refuses.',
+  },
+  {
     name: 'unknown_type_invalid',
     area: 'hostile_input', rules: ['GP-4.12'],
     description: 'A frame of a type the protocol does not define gets INVALID_MESSAGE instead of UNSUPPORTED_TYPE.',

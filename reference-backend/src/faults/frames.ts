@@ -191,6 +191,20 @@ export const FRAME_FAULTS = {
       readingsChanged(reader, (reading) => (reading.ok ? reading : { ok: false, rejection: { code: reading.rejection.code, message: reading.rejection.message } })),
   }),
 
+  error_without_run_id: () => ({
+    outgoingFrames: (outgoing) => ({
+      textsFor: (frameText) =>
+        outgoing.textsFor(frameText).map((text) =>
+          rewritten(text, (frame) => {
+            if (frame.type !== 'error' || typeof frame.data !== 'object' || frame.data === null) return frame;
+            const data = { ...(frame.data as Record<string, unknown>) };
+            delete data.run_id;
+            return { ...frame, data };
+          }),
+        ),
+    }),
+  }),
+
   unknown_type_invalid: () => ({
     clientFrameReader: (reader) =>
       readingsChanged(reader, (reading) =>

@@ -41,7 +41,7 @@ export interface ErrorAnswer {
 
 export function judgeErrorAnswer(answer: ErrorAnswer, expected: ExpectedError): Judgement {
   const violations: Violation[] = [];
-  const evaluated = [expected.rule, 'GP-4.14', 'TGT-reply', ...(expected.clientMessageId !== undefined || expected.runId !== undefined ? ['GP-4.10'] : [])];
+  const evaluated = [expected.rule, 'GP-4.14', 'TGT-reply', ...(expected.clientMessageId !== undefined ? ['GP-4.10'] : []), ...(expected.runId !== undefined ? ['GP-4.16'] : [])];
   const { frame, tab } = answer;
   const close = tab.closeEvent;
   if (frame === undefined) {
@@ -62,7 +62,7 @@ export function judgeErrorAnswer(answer: ErrorAnswer, expected: ExpectedError): 
       violations.push(violation('GP-4.10', `the error answering ${expected.what} carries client_message_id ${JSON.stringify(data.client_message_id)} instead of ${expected.clientMessageId}: the app cannot tell which of its messages failed, so it retries the wrong one or none`));
     }
     if (expected.runId !== undefined && data.run_id !== expected.runId) {
-      violations.push(violation('GP-4.10', `the error answering ${expected.what} carries run_id ${JSON.stringify(data.run_id)} instead of ${expected.runId}: the app cannot tell which run it is about`));
+      violations.push(violation('GP-4.16', `the error answering ${expected.what} carries run_id ${JSON.stringify(data.run_id)} instead of ${expected.runId}: the app cannot tell which of its runs was refused, so it gives up on the wrong one or resumes it forever`));
     }
   }
   if (answer.waitedMs > answer.replyWithinMs) {
