@@ -14,7 +14,7 @@ import { ToolRegistry } from './agent/runtime/tool-registry';
 import { JwtVerifier, protocolTokenRules } from './auth/jwt-verifier';
 import { JwtTestTokenIssuer, readTestTokenRequest } from './auth/test-tokens';
 import { headerOrSubprotocolToken, selectJwtAuth } from './auth/token-extraction';
-import type { Config } from './config';
+import { INSTANCE_SILENCE_MS, type Config } from './config';
 import { postgresRequired } from './connection/chat-availability';
 import { ChatFrameHandler } from './connection/chat-frame-handler';
 import { ClientConnection, type ConnectionLifecycle } from './connection/client-connection';
@@ -80,7 +80,7 @@ export const startServer: StartServer = async (config, logger, decorators = NO_D
   const runStore = decorate(decorators.runStore, new PostgresRunStore(db), { db });
   const leaseStore = decorate(decorators.leaseStore, new PostgresLeaseStore(db), { db });
   // This process's life under the instance's name: its runs, and its lease on them.
-  const owner: RunOwner = { instanceId: config.instanceId, incarnation: randomUUID(), leaseMs: config.runLeaseMs };
+  const owner: RunOwner = { instanceId: config.instanceId, incarnation: randomUUID(), leaseMs: config.runLeaseMs, silenceMs: INSTANCE_SILENCE_MS };
 
   const connections = new LocalConnections();
   const localDelivery = decorate(decorators.localDelivery, connections, { connections });
@@ -118,8 +118,8 @@ export const startServer: StartServer = async (config, logger, decorators = NO_D
     logger,
   });
   const runDrain = decorate(decorators.runDrain, runs, {});
-  const reaper = decorate(decorators.runReaper, new LeaseRunReaper({ leases: leaseStore, owner, sink: fanout, agentName: model.name, logger }), {});
-  const lease = new InstanceLease({ leases: leaseStore, reaper, owner, storageReady: () => schemaReady, logger });
+  const reaper = decorate(decorators.runReaper, new LeaseRunReaper({ leases: leaseStore, liveness: bus, owner, sink: fanout, agentName: model.name, logger }), {});
+  const lease = new InstanceLease({ leases: leaseStore, liveness: bus, reaper, owner, storageReady: () => schemaReady, logger });
 
   let shuttingDown = false;
   const drainGate = decorate(decorators.drainGate, PROTOCOL_DRAIN, {});

@@ -32,6 +32,15 @@ export interface Config {
 export const DEFAULT_RUN_LEASE_MS = 12_000;
 /** A shorter lease would be lost to a slow database round trip or a busy event loop. */
 export const MIN_RUN_LEASE_MS = 1_000;
+/**
+ * The quick way to tell a dead instance (non-protocol): one that has neither
+ * renewed its lease in PostgreSQL nor announced itself in Redis for this long
+ * is taken for dead without waiting for its lease to lapse. Silence on one
+ * channel alone proves nothing — an instance cut off from the database still
+ * announces itself in Redis, and ends its own runs — so both must be silent,
+ * and while Redis cannot be asked only the lapsed lease counts.
+ */
+export const INSTANCE_SILENCE_MS = 3_000;
 
 export interface JwtConfig {
   readonly secret: string;

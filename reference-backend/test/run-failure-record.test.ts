@@ -89,7 +89,7 @@ void describe('a failed run’s end is stored as it was delivered', () => {
       model,
       tools: new ToolRegistry([]),
       stepDelayMs: 0,
-      owner: { instanceId: 'test', incarnation: 'test-1', leaseMs: 12_000 },
+      owner: { instanceId: 'test', incarnation: 'test-1', leaseMs: 12_000, silenceMs: 3_000 },
       logger: silentLogger,
     });
     const ticket: RunTicket = { runId: RUN.runId, threadId: RUN.threadId, userId: RUN.userId, userMessageId: RUN.runId as unknown as MessageId, content: 'hi', status: 'pending' };

@@ -93,7 +93,8 @@ export function leaseStoreWith(store: LeaseStore, changes: Partial<LeaseStore>):
   return {
     renew: changes.renew ?? ((owner) => store.renew(owner)),
     release: changes.release ?? ((owner) => store.release(owner)),
-    orphanedRuns: changes.orphanedRuns ?? ((owner, limit) => store.orphanedRuns(owner, limit)),
-    endOrphanedRun: changes.endOrphanedRun ?? ((runId, owner, ending) => store.endOrphanedRun(runId, owner, ending)),
+    quietInstances: changes.quietInstances ?? ((owner) => store.quietInstances(owner)),
+    orphanedRuns: changes.orphanedRuns ?? ((owner, limit, presumedDead) => store.orphanedRuns(owner, limit, presumedDead)),
+    endOrphanedRun: changes.endOrphanedRun ?? ((runId, owner, presumedDead, ending) => store.endOrphanedRun(runId, owner, presumedDead, ending)),
   };
 }

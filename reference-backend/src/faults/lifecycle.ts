@@ -224,7 +224,7 @@ export const LIFECYCLE_FAULTS = {
     // "Runs under my own name are mine": what this instance's previous life left open is never taken for dead.
     leaseStore: (store) =>
       leaseStoreWith(store, {
-        orphanedRuns: async (owner, limit) => (await store.orphanedRuns(owner, limit)).filter((run) => run.ownerInstance !== owner.instanceId),
+        orphanedRuns: async (owner, limit, presumedDead) => (await store.orphanedRuns(owner, limit, presumedDead)).filter((run) => run.ownerInstance !== owner.instanceId),
       }),
   }),
 

@@ -1,6 +1,8 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { RunId, UserId } from '../domain/ids';
 import { describeError, OutageLog, type Logger } from '../logger';
+import type { InstanceLiveness } from '../runs/run-reaper';
+import type { RunOwner } from '../storage/lease-store';
 import { withTimeout } from '../util/timing';
 
 /** A run event travelling between instances. */
@@ -39,8 +41,12 @@ interface PatternSubscription {
  * to the local connections of that user — so opening or closing a connection
  * costs no Redis command. Redis is optional: every operation degrades to a
  * no-op while it is down, with one log line per outage.
+ *
+ * It also carries the instances' announcements of life (InstanceLiveness):
+ * `${prefix}alive:${instanceId}`, set every second with a time to live, so
+ * that a dead instance's announcement vanishes on its own.
  */
-export class RedisBus {
+export class RedisBus implements InstanceLiveness {
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   private readonly publishOutage: OutageLog;
@@ -167,6 +173,20 @@ export class RedisBus {
     const subscription: PatternSubscription = { done, confirmed: false };
     this.subscription = subscription;
     return done;
+  }
+
+  private aliveKeyOf(instanceId: string): string {
+    return `${this.prefix}alive:${instanceId}`;
+  }
+
+  async announce(owner: RunOwner): Promise<void> {
+    await this.publisher.set(this.aliveKeyOf(owner.instanceId), owner.incarnation, 'PX', owner.silenceMs);
+  }
+
+  async silentAmong(names: readonly string[]): Promise<string[]> {
+    if (names.length === 0) return [];
+    const announcements = await this.publisher.mget(...names.map((name) => this.aliveKeyOf(name)));
+    return names.filter((_, i) => announcements[i] === null);
   }
 
   /** Fire-and-forget publication; failures while Redis is down are expected and logged once. */

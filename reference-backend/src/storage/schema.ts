@@ -69,6 +69,8 @@ export const SCHEMA_STATEMENTS: readonly string[] = [
      incarnation uuid NOT NULL,
      expires_at  timestamptz NOT NULL
    )`,
+  // When the lease was last renewed: a lease that still holds but has not been renewed for a while is one sign of death.
+  `ALTER TABLE instance_leases ADD COLUMN IF NOT EXISTS renewed_at timestamptz NOT NULL DEFAULT now()`,
 ];
 
 /**
