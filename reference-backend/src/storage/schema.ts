@@ -1,4 +1,4 @@
-import type { Database } from './database';
+import type { Database, Queryable } from './database';
 
 /** Arbitrary constant: the advisory lock that serialises concurrent migrations. */
 const MIGRATION_LOCK_KEY = 7_413_290_118;
@@ -74,12 +74,36 @@ export const SCHEMA_STATEMENTS: readonly string[] = [
 ];
 
 /**
- * Create the schema if needed. The transaction-scoped advisory lock makes two
- * instances starting at once on an empty database take turns.
+ * The schema's version: raise it with every change to SCHEMA_STATEMENTS. A
+ * database at this version is left alone — no DDL, so no table lock: an ALTER
+ * TABLE takes an exclusive lock even when it has nothing to do, and an
+ * instance starting beside busy peers would queue behind their transactions
+ * (or deadlock with one that holds a lease row and waits on a run row).
+ */
+export const SCHEMA_VERSION = 2;
+
+const VERSION_TABLE = 'golden_path_schema';
+
+/** The version a database is at: 0 when it predates the version table (or is empty). */
+async function versionOf(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [VERSION_TABLE]);
+  if (rows[0]?.present !== true) return 0;
+  const version = await db.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${VERSION_TABLE}`);
+  return version.rows[0]?.version ?? 0;
+}
+
+/**
+ * Create or bring the schema up to SCHEMA_VERSION if needed. The
+ * transaction-scoped advisory lock makes two instances starting at once on an
+ * empty database take turns; the second finds the version current and stops.
  */
 export async function migrateSchema(db: Database): Promise<void> {
+  if ((await versionOf(db)) >= SCHEMA_VERSION) return;
   await db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    if ((await versionOf(tx)) >= SCHEMA_VERSION) return;
     for (const statement of SCHEMA_STATEMENTS) await tx.query(statement);
+    await tx.query(`CREATE TABLE IF NOT EXISTS ${VERSION_TABLE} (version integer PRIMARY KEY, migrated_at timestamptz NOT NULL DEFAULT now())`);
+    await tx.query(`INSERT INTO ${VERSION_TABLE} (version) VALUES ($1) ON CONFLICT DO NOTHING`, [SCHEMA_VERSION]);
   });
 }
