@@ -38,10 +38,18 @@ export function reviewResumedStream(who: string, runId: string, afterSeq: number
   const starts = frames.flatMap((frame, index) => (frame.seq === afterSeq + 1 ? [index] : []));
   if (starts.length === 0) {
     if (last !== undefined && last <= afterSeq) return []; // nothing to replay: the run had ended at or before after_seq
-    return [violation('GP-5.19', `after resuming from seq ${afterSeq}, ${who} never received event ${afterSeq + 1} of run ${short(runId)}: the part of the answer she missed while offline is lost for good`)];
+    return [violation('GP-5.19', `after resuming from seq ${afterSeq}, ${who} never received event ${afterSeq + 1} of run ${short(runId)}${refusal(framesAfter, runId)}: the part of the answer she missed while offline is lost for good`)];
   }
   const readings = starts.map((start) => replayFrom(start, { who, runId, afterSeq, last, before, frames }));
   return readings.reduce((best, reading) => (reading.length < best.length ? reading : best));
+}
+
+/** How the resume was refused, when an error about the run (or about no run) came back instead of the replay. */
+function refusal(framesAfter: readonly ReceivedFrame[], runId: string): string {
+  const error = framesAfter.find((received) => received.frame?.type === 'error' && [undefined, runId].includes((received.frame as { run_id?: string }).run_id))?.frame;
+  if (error === undefined) return '';
+  const data = (error as { data?: { code?: unknown; message?: unknown } }).data;
+  return ` — the resume was answered with error ${String(data?.code)} (${JSON.stringify(data?.message)})`;
 }
 
 interface ResumedStream {
