@@ -6,7 +6,10 @@ import type { ChatUser } from '../actors/chat-user';
 import type { ChatConnection } from '../client/chat-connection';
 import { readReadiness, type HealthReading } from '../client/health-client';
 import type { MisconfiguredStart } from '../expectations/judges/service';
+import { readinessSays } from '../oracle/readiness';
 import { eventsOfRun } from '../oracle/run-events';
+import { observeUntil } from '../services/deadline';
+import type { Endpoint } from '../target/system-under-test';
 import type { GoldenPathWorld } from '../world';
 import { presentToken } from '../auth/credentials';
 import { spendAnalysisRequest } from '../actors/requests';
@@ -18,6 +21,9 @@ import { spendAnalysisRequest } from '../actors/requests';
  */
 
 /** Each configuration problem of PROTOCOL §1, as the environment change that causes it. */
+/** How often an instance started beside another is asked whether it is ready yet. */
+const READINESS_POLL_MS = 100;
+
 const PROBLEMS: Record<string, Record<string, string | undefined>> = {
   'no signing secret': { JWT_SECRET: undefined },
   'a signing secret one byte too short': { JWT_SECRET: 's'.repeat(Limits.minJwtSecretBytes - 1) },
@@ -103,9 +109,24 @@ export async function twoInstancesStartTogether(world: GoldenPathWorld): Promise
     outcomes.map(async (outcome, index) => {
       const label = labels[index] as string;
       if (outcome.status === 'rejected') return { label, failure: String(outcome.reason) };
-      return { label, readiness: await readReadiness(outcome.value, world.profile.replyWithinMs) };
+      return { label, readiness: await settledReadiness(world, outcome.value) };
     }),
   );
+}
+
+/**
+ * What /health/ready says once it says ready, or at the protocol's deadline
+ * for readiness to reflect a change: an instance that waited behind the
+ * other's migration may still be taking its first look at PostgreSQL when it
+ * first answers /health.
+ */
+async function settledReadiness(world: GoldenPathWorld, endpoint: Endpoint): Promise<HealthReading> {
+  let last: HealthReading | undefined;
+  const ready = await observeUntil(world.profile.readinessReflectsWithinMs, async () => {
+    last = await readReadiness(endpoint, world.profile.replyWithinMs);
+    return readinessSays(last, 'ready') ? last : undefined;
+  }, READINESS_POLL_MS);
+  return ready ?? (last as HealthReading);
 }
 
 /** Sends SIGTERM to the scenario's own backend once the latest run of `user` is visibly under way. */

@@ -124,7 +124,7 @@ export function judgeInstancesReady(starts: ReadonlyArray<{ label: string; failu
     if (start.failure !== undefined) {
       violations.push(violation('GP-1.1', `instance ${start.label} failed to start while another one migrated the same empty database (${start.failure.slice(0, 300)}): every rolling deploy of a new environment risks an instance that never comes up`));
     } else if (start.readiness !== undefined && !readinessSays(start.readiness, 'ready')) {
-      violations.push(violation('GP-1.1', `instance ${start.label} answers /health/ready with HTTP ${start.readiness.status} ${start.readiness.text.slice(0, 160)}: it started on a half-migrated schema and cannot serve chat`));
+      violations.push(violation('GP-1.1', `instance ${start.label} still answered /health/ready with HTTP ${start.readiness.status} ${start.readiness.text.slice(0, 160)} ${Timing.readinessReflectsWithinMs / 1000} s after it came up: it started on a half-migrated schema, or never got past the other's migration, and cannot serve chat`));
     }
   }
   return { headline: 'instances deployed together did not all come up', evaluated: ['GP-1.1'], violations };
