@@ -25,8 +25,11 @@ BeforeAll({ name: "check a deployment's token source before any scenario", timeo
   try {
     await checkRemoteTarget(environmentProfile(this.parameters));
   } catch (error) {
-    // A configuration mistake, not a bug of the suite: the message names the variable to fix; the suite's stack would only hide it.
-    if (error instanceof Error) error.stack = `golden-path cannot sign anyone in on this deployment: ${error.message}`;
+    // A configuration mistake, not a bug of the suite: the message names the variable to fix. It goes out first, on a line
+    // of its own, because cucumber wraps a failed BeforeAll in a stack trace of its own runtime.
+    const message = `golden-path cannot sign anyone in on this deployment: ${error instanceof Error ? error.message : String(error)}`;
+    process.stderr.write(`${message}\n\n`);
+    if (error instanceof Error) error.stack = message;
     throw error;
   }
 });
