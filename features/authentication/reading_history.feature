@@ -12,30 +12,31 @@ Feature: Reading history — a conversation is read only by its owner, with a va
                     found by the first security review; a history that drops old
                     messages loses the advice customers paid for
 
-  @integration @GP-2.9 @GP-2.10
+  @integration
   Scenario Outline: Reading Alice's conversation with <credential> is refused as <refusal>
     Given Alice is signed in
     And Alice has a conversation with the agent about her AI spend
     When Alice reads her conversation with <credential>
     Then Alice's reading is refused as <refusal>, and shows nothing of her conversation
 
-    @mission_critical
+    @mission_critical @GP-2.9
     Examples: Forged or missing
       | credential                                 | refusal             |
       | no token at all                            | not signed in       |
       | a token signed with someone else's secret  | not signed in       |
       | an unsigned token                          | not signed in       |
 
+    @GP-2.9
     Examples: Broken
       | credential                                 | refusal             |
       | a token whose three parts are garbage      | not signed in       |
 
-    @needs_secret
+    @needs_secret @GP-2.9
     Examples: Expired
       | credential                                 | refusal             |
       | a token that expired an hour ago           | not signed in       |
 
-    @needs_tokens
+    @needs_tokens @GP-2.10
     Examples: Without permission to read
       | credential                                 | refusal             |
       | a token with no permission to read         | not allowed to read |
