@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { presentToken } from '../../support/auth/credentials';
+import { untilEstablished } from '../lib/established';
 import { fdLimit, fdTotal, raiseFdLimit, treeFdKinds, treeRssBytes, type FdKinds } from '../lib/proc-stats';
 import { ChatSession, readyHandshake } from './client';
 import { openConnections } from './environment';
@@ -155,33 +156,11 @@ function describeLimit(before: ReturnType<typeof fdLimit>, outcome: ReturnType<t
 }
 
 /** One idle, authenticated connection: connected, connection_established received, then nothing. */
-function hold(url: string, token: string, localAddress: string, timeoutMs: number): Promise<WebSocket> {
+async function hold(url: string, token: string, localAddress: string, timeoutMs: number): Promise<WebSocket> {
   const { headers } = presentToken(token, 'header');
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers, localAddress, perMessageDeflate: false, handshakeTimeout: timeoutMs, followRedirects: false });
-    let settled = false;
-    const fail = (reason: string): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      ws.terminate();
-      reject(new Error(reason));
-    };
-    const timer = setTimeout(() => fail(`no connection_established within ${timeoutMs} ms`), timeoutMs);
-    ws.on('unexpected-response', (_req, res) => fail(`the upgrade was refused with HTTP ${String(res.statusCode)}`));
-    ws.on('error', (err) => fail(`${err.message} (from ${localAddress})`));
-    ws.on('close', (code) => fail(`closed with ${code} before connection_established`));
-    ws.once('message', (data) => {
-      const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
-      if (!text.includes('"connection_established"')) {
-        fail(`the first frame is not connection_established: ${text.slice(0, 120)}`);
-        return;
-      }
-      settled = true;
-      clearTimeout(timer);
-      resolve(ws);
-    });
-  });
+  const ws = new WebSocket(url, { headers, localAddress, perMessageDeflate: false, handshakeTimeout: timeoutMs, followRedirects: false });
+  await untilEstablished(ws, timeoutMs, (reason) => new Error(`${reason} (from ${localAddress})`));
+  return ws;
 }
 
 export async function measureCapacity(targets: Targets, users: readonly BenchUser[], runUsers: readonly BenchUser[], settings: CapacitySettings, log: (line: string) => void): Promise<CapacityResult> {

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket, { type RawData } from 'ws';
 import { presentToken } from '../../support/auth/credentials';
+import { frameText, notEstablished, untilEstablished } from '../lib/established';
 
 export const RUN_EVENT_TYPES: ReadonlySet<string> = new Set([
   'agent_started',
@@ -31,19 +32,8 @@ export interface ServerFrame {
   readonly data?: Record<string, unknown>;
 }
 
-/** Why a first frame is not a valid connection_established, or undefined when it is. */
-function notEstablished(data: RawData, url: string): string | undefined {
-  let frame: ServerFrame;
-  try {
-    frame = parseFrame(data, url);
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-  return frame.type === 'connection_established' ? undefined : `the first frame is ${JSON.stringify(frame.type)}, not connection_established`;
-}
-
 function parseFrame(data: RawData, what: string): ServerFrame {
-  const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+  const text = frameText(data);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -90,7 +80,7 @@ export function readyHandshake(url: string, token: string, timeoutMs: number): P
     ws.on('message', (data) => {
       if (readyMs !== undefined) return; // anything after the first frame is not part of the handshake
       readyMs = performance.now() - started;
-      const problem = notEstablished(data, url);
+      const problem = notEstablished(data);
       if (problem !== undefined) {
         fail(problem);
         return;
@@ -155,37 +145,15 @@ export class ChatSession {
   }
 
   /** Connects and resolves once `connection_established` has arrived. */
-  static open(url: string, userId: string, token: string, timeoutMs: number): Promise<ChatSession> {
-    return new Promise((resolve, reject) => {
-      const started = performance.now();
-      const ws = openSocket(url, token, timeoutMs);
-      let settled = false;
-      const fail = (reason: string): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        ws.terminate();
-        reject(new BenchFailure(`connection of ${userId} to ${url}: ${reason}`));
-      };
-      const timer = setTimeout(() => fail(`no connection_established within ${timeoutMs} ms`), timeoutMs);
-      const onUnexpected = (_req: unknown, res: { statusCode?: number }): void => fail(describeUnexpectedResponse(res.statusCode));
-      const onError = (err: Error): void => fail(err.message);
-      const onClose = (code: number): void => fail(`closed with ${code} before connection_established`);
-      const onFirst = (data: RawData): void => {
-        if (settled) return;
-        const problem = notEstablished(data, url);
-        if (problem !== undefined) {
-          fail(problem);
-          return;
-        }
-        settled = true;
-        clearTimeout(timer);
-        ws.off('unexpected-response', onUnexpected).off('error', onError).off('close', onClose);
-        // Attached in the same tick: no later frame can slip between the two listeners.
-        resolve(new ChatSession(ws, userId, performance.now() - started));
-      };
-      ws.on('unexpected-response', onUnexpected).on('error', onError).on('close', onClose).once('message', onFirst);
+  static async open(url: string, userId: string, token: string, timeoutMs: number): Promise<ChatSession> {
+    const started = performance.now();
+    const ws = openSocket(url, token, timeoutMs);
+    let session: ChatSession | undefined;
+    await untilEstablished(ws, timeoutMs, (reason) => new BenchFailure(`connection of ${userId} to ${url}: ${reason}`), (at) => {
+      // In the event of the first frame: no later frame can slip past the session's own listener.
+      session = new ChatSession(ws, userId, at - started);
     });
+    return session as ChatSession;
   }
 
   /** Sends one `user_message` (a new thread) and resolves when its `agent_completed` (status success) arrives. */

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import WebSocket, { type RawData } from 'ws';
 import { isRunEventType } from '../../protocol/constants';
 import { presentToken } from '../../support/auth/credentials';
+import { frameText, untilEstablished } from '../lib/established';
 import type { Ledger, RunEventFrame, TabRecord } from './ledger';
 
 export interface ServerFrame {
@@ -28,9 +29,6 @@ interface Waiter<T> {
 
 export class TabClosedError extends Error {}
 
-function text(data: RawData): string {
-  return Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
-}
 
 export class SoakTab {
   private readonly asks = new Map<string, Waiter<AskAnswer>>();
@@ -59,57 +57,30 @@ export class SoakTab {
    * Connects and resolves once `connection_established` arrived; rejects on
    * a refusal, an error, another first frame or after `timeoutMs`.
    */
-  static open(url: string, token: string, record: TabRecord, ledger: Ledger, timeoutMs: number): Promise<SoakTab> {
+  static async open(url: string, token: string, record: TabRecord, ledger: Ledger, timeoutMs: number): Promise<SoakTab> {
     const { headers } = presentToken(token, 'header');
     const ws = new WebSocket(url, { headers, perMessageDeflate: false, handshakeTimeout: timeoutMs, followRedirects: false });
     const tab = new SoakTab(ws, record, ledger);
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const fail = (reason: string): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        ws.terminate();
-        reject(new Error(`tab ${record.id} of ${record.userId} on ${record.instance}: ${reason}`));
-      };
-      const timer = setTimeout(() => fail(`no connection_established within ${timeoutMs} ms`), timeoutMs);
-      ws.once('upgrade', () => {
-        record.upgraded = true;
-      });
-      ws.on('unexpected-response', (_req, res) => fail(`the upgrade was refused with HTTP ${String(res.statusCode)}`));
-      ws.on('error', (err) => fail(err.message));
-      ws.on('close', (code) => {
-        record.closedAt = performance.now();
-        record.closeCode = code;
-        tab.failWaiters();
-        tab.onClosed(code);
-        fail(`closed with ${code} before connection_established`);
-      });
-      ws.once('message', (data) => {
-        let frame: ServerFrame | undefined;
-        try {
-          frame = JSON.parse(text(data)) as ServerFrame;
-        } catch (error) {
-          fail(`a first frame that is not JSON: ${String(error)}`);
-          return;
-        }
-        if (frame.type !== 'connection_established') {
-          fail(`the first frame is ${JSON.stringify(frame.type)}, not connection_established`);
-          return;
-        }
-        settled = true;
-        clearTimeout(timer);
-        record.establishedAt = performance.now();
-        ws.on('message', (more) => tab.onFrame(more));
-        resolve(tab);
-      });
+    ws.once('upgrade', () => {
+      record.upgraded = true;
     });
+    ws.on('close', (code) => {
+      record.closedAt = performance.now();
+      record.closeCode = code;
+      tab.failWaiters();
+      tab.onClosed(code);
+    });
+    await untilEstablished(ws, timeoutMs, (reason) => new Error(`tab ${record.id} of ${record.userId} on ${record.instance}: ${reason}`), (at) => {
+      record.establishedAt = at;
+      ws.on('message', (more) => tab.onFrame(more));
+    });
+    return tab;
   }
 
   private onFrame(data: RawData): void {
     let frame: ServerFrame;
     try {
-      frame = JSON.parse(text(data)) as ServerFrame;
+      frame = JSON.parse(frameText(data)) as ServerFrame;
     } catch (error) {
       this.ledger.violation(`tab ${this.record.id}: a frame that is not JSON (${String(error)})`);
       return;
