@@ -43,6 +43,7 @@ const local = {
   shutdownGraceMs: 12000,
   pacedStepDelayMs: 60,
   slowStepDelayMs: 2000, // AGENT_STEP_DELAY_MS of the very slow backend: a run outlasts the protocol's 10 s drain
+  dyingStepDelayMs: 500, // AGENT_STEP_DELAY_MS of an instance killed mid-run: a tool call stays open half a second, the kill lands in ~ms
   storm: { users: 200, withinMs: 1000 },
   churnCycles: 100,
   tokenExpiry: { lifetimeSeconds: 2 }, // a token that expires during the scenario (PROTOCOL §3)

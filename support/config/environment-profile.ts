@@ -55,6 +55,8 @@ export interface EnvironmentProfile {
   readonly pacedStepDelayMs: number;
   /** AGENT_STEP_DELAY_MS of the very slow backend: a run that outlasts a shutdown's 10 s drain. */
   readonly slowStepDelayMs: number;
+  /** AGENT_STEP_DELAY_MS of an agent whose instance is killed mid-run: each tool call stays open this long, ample time for the kill to land during one. */
+  readonly dyingStepDelayMs: number;
   /**
    * Handshake storm: how many users connect, within how long. How fast they are
    * served (the seed plan's p50 100 ms / p99 250 ms) is measured by `npm run
@@ -87,7 +89,7 @@ export interface EnvironmentProfile {
 
 const NUMBERS = [
   'backendStartTimeoutMs', 'connectTimeoutMs', 'acceptedWithinMs', 'startedWithinMs', 'maxEventGapMs', 'runCompletesWithinMs',
-  'failureEndsWithinMs', 'unavailableWithinMs', 'readinessReflectsWithinMs', 'slowDependencyLatencyMs', 'raceLatencyMs', 'stalledTabBacklogBytes', 'faultOutcomeWithinMs', 'configErrorExitWithinMs', 'isolationUsers', 'replyWithinMs', 'patienceMs', 'shutdownGraceMs', 'pacedStepDelayMs', 'slowStepDelayMs', 'churnCycles',
+  'failureEndsWithinMs', 'unavailableWithinMs', 'readinessReflectsWithinMs', 'slowDependencyLatencyMs', 'raceLatencyMs', 'stalledTabBacklogBytes', 'faultOutcomeWithinMs', 'configErrorExitWithinMs', 'isolationUsers', 'replyWithinMs', 'patienceMs', 'shutdownGraceMs', 'pacedStepDelayMs', 'slowStepDelayMs', 'dyingStepDelayMs', 'churnCycles',
   'browserLaunchTimeoutMs',
 ] as const;
 const STORM_NUMBERS = ['users', 'withinMs'] as const;

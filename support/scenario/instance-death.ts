@@ -27,9 +27,9 @@ export class InstanceDeath {
   }
 }
 
-/** Each agent step lasts seconds (the very slow agent's AGENT_STEP_DELAY_MS): the instance surely dies with a tool call open. */
+/** Each agent step lasts dyingStepDelayMs, far longer than a kill takes: the instance surely dies with a tool call open. */
 function slowAgent(world: GoldenPathWorld): Record<string, string> {
-  return { AGENT_STEP_DELAY_MS: String(world.profile.slowStepDelayMs) };
+  return { AGENT_STEP_DELAY_MS: String(world.profile.dyingStepDelayMs) };
 }
 
 export async function twoInstancesWithSlowAgent(world: GoldenPathWorld): Promise<void> {
@@ -38,7 +38,7 @@ export async function twoInstancesWithSlowAgent(world: GoldenPathWorld): Promise
 
 /** One instance on a database nobody else uses: when it dies, no other instance is there to end its runs. */
 export async function aloneOnItsDatabase(world: GoldenPathWorld): Promise<void> {
-  await world.target.useOwnBackend({ stepDelayMs: world.profile.slowStepDelayMs, databaseUrl: await freshEmptyDatabase(world) });
+  await world.target.useOwnBackend({ stepDelayMs: world.profile.dyingStepDelayMs, databaseUrl: await freshEmptyDatabase(world) });
 }
 
 /**
@@ -63,7 +63,7 @@ export async function instanceDiesDuringTool(world: GoldenPathWorld, user: ChatU
   death.openToolCalls = open(message.tab.received);
   world.log(`${instance.label} killed with ${death.openToolCalls.length} tool call(s) open in run ${accepted.runId.slice(0, 8)}`);
   if (eventsOfRun(message.tab.received, accepted.runId).some((event) => event.type === 'agent_completed')) {
-    throw new Error(`${user.name}'s run ended before its instance could be killed, so this scenario cannot test a death mid-run: its agent must be slower (slowStepDelayMs)`);
+    throw new Error(`${user.name}'s run ended before its instance could be killed, so this scenario cannot test a death mid-run: its agent must be slower (dyingStepDelayMs)`);
   }
 }
 
