@@ -209,7 +209,6 @@ function formatCapacity(lines: string[], capacity: CapacityResult, afterOtherPha
   );
   lines.push(`  (baseline RSS with none held: ${String(capacity.baselineRssMb)} MB; ${capacity.users} users × up to ${capacity.connectionsPerUser} connections each)`);
   if (afterOtherPhases) {
-    // Measured here: 4 KiB per connection after the other phases, 7.3 KiB in a fresh process, at 10,000 held.
     lines.push('  (the backend ran the earlier phases first: memory they left free is reused, so RSS per connection reads low; `--only capacity` measures a fresh process)');
   }
   const top = capacity.levels.at(-1);
